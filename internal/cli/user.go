@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"syscall"
+
+	"github.com/godokku/dokku/internal/env"
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/ui"
+	"golang.org/x/term"
+)
+
+// hasTTY is has_tty: stdin is a terminal (DOKKU_FORCE_TTY=true forces it,
+// DOKKU_DISABLE_TTY=true denies it).
+func hasTTY(e *env.Env) bool {
+	if e.Get("DOKKU_DISABLE_TTY") == "true" {
+		return false
+	}
+	if e.Get("DOKKU_FORCE_TTY") == "true" {
+		return true
+	}
+	return term.IsTerminal(int(os.Stdin.Fd()))
+}
+
+// switchUser re-runs the command as the dokku user when another user runs
+// it, and enforces root-only commands (runtime.md §3).
+//
+// Development roots: when DOKKU_SYSTEM_USER names the current user (and is
+// not "dokku"), that user owns the whole tree, so no switch happens and
+// root-only commands are allowed; production always has DOKKU_SYSTEM_USER=dokku.
+func switchUser(ctx *plugin.Context, first string, args []string) error {
+	e := ctx.Env
+	me := env.CurrentUser()
+	sys := e.SystemUser()
+	devRoot := me == sys && sys != "dokku"
+	if rootOnly(first) {
+		if os.Geteuid() != 0 && !devRoot {
+			return ui.Fail("This command must be run as root")
+		}
+		e.Set("SSH_USER", me)
+		if os.Geteuid() == 0 {
+			e.Set("SSH_USER", "root")
+		}
+		return nil
+	}
+	if me == sys {
+		return nil
+	}
+	for _, k := range []string{"DOKKU_PID", "TMP", "TMPDIR", "TEMP", "TEMPDIR"} {
+		e.Unset(k)
+	}
+	e.Set("SSH_USER", me)
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	sudo, err := exec.LookPath("sudo")
+	if err != nil {
+		return ui.Fail("sudo is required to switch to the " + sys + " user")
+	}
+	argv := append([]string{"sudo", "-u", sys, "-E", "-H", self}, args...)
+	cmd := exec.Command(sudo, argv[1:]...)
+	cmd.Env = e.Environ()
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err = cmd.Run()
+	if err == nil {
+		return &ui.ExitError{Code: 0} // done: the child ran the command
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return ui.Exit(128 + int(ws.Signal()))
+		}
+		return ui.Exit(ee.ExitCode())
+	}
+	return err
+}
+
+// authorize is dokku_auth: SSH_USER/SSH_NAME, then the user-auth trigger
+// when a plugin other than 20_events implements it.
+func authorize(ctx *plugin.Context, args []string) error {
+	e := ctx.Env
+	user := e.Get("SSH_USER")
+	if user == "" {
+		user = e.Get("USER")
+	}
+	name := e.Get("NAME")
+	if name == "" {
+		name = "default"
+	}
+	e.Set("SSH_USER", user)
+	e.Set("SSH_NAME", name)
+	if len(args) > 0 {
+		e.Set("DOKKU_COMMAND", args[0])
+	}
+	if !ctx.TriggerExists("user-auth") {
+		return nil
+	}
+	if err := ctx.Trigger("user-auth", append([]string{user, name}, args...)...); err != nil {
+		return ui.Fail("Access denied")
+	}
+	return nil
+}

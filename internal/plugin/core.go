@@ -1,0 +1,150 @@
+package plugin
+
+import (
+	"sort"
+	"strings"
+)
+
+// Handler runs a command or trigger. For commands args[0] is the command
+// word (as Dokku passes it); for triggers args are the trigger's arguments.
+type Handler func(ctx *Context, args []string) error
+
+// Command is one command of a core plugin.
+type Command struct {
+	Name   string // full word: "apps:create", bare "apps", "urls", "git-hook"
+	Args   string // usage arguments shown by help: "<app>"
+	Desc   string // help description
+	Hidden bool   // implemented but not listed by help
+	// ViaCommands commands are not written as subcommands/ files; only the
+	// plugin's commands entry serves them (the fallback path), as Dokku does
+	// for git-receive-pack, git-hook and friends.
+	ViaCommands bool
+	Run         Handler
+}
+
+// Plugin is a core plugin compiled into the binary.
+type Plugin struct {
+	Name        string // directory name: "nginx-vhosts", "20_events"
+	Namespace   string // command namespace: "nginx", "events" (default: Name)
+	Description string // plugin.toml description
+	Summary     string // one-line help summary: "Manage apps"
+	HelpHeader  string // <ns>:help header; default "Usage: dokku <ns>[:COMMAND]\n\n<Summary>\n\nAdditional commands:"
+	Commands    []*Command
+	Triggers    map[string]Handler
+	// Tools are executables that are neither commands nor triggers, such as
+	// common/prop (written as symlinks to the binary like triggers).
+	Tools map[string]Handler
+	// Files are written verbatim into the plugin directory (shell API,
+	// templates); names may contain "/". Content starting with "#!" is 0755.
+	Files map[string]string
+	// Fallback answers commands words the plugin owns by pattern (git-*);
+	// it reports whether it handled the word.
+	Fallback func(ctx *Context, args []string) (bool, error)
+	Config   map[string]string // [plugin.config]
+}
+
+// NS returns the command namespace.
+func (p *Plugin) NS() string {
+	if p.Namespace != "" {
+		return p.Namespace
+	}
+	return p.Name
+}
+
+// SubcommandFile is the name of the subcommands/ file serving c.
+func (p *Plugin) SubcommandFile(c *Command) string {
+	if i := strings.IndexByte(c.Name, ':'); i >= 0 {
+		return c.Name[i+1:]
+	}
+	if c.Name == p.NS() {
+		return "default"
+	}
+	return c.Name
+}
+
+// Command returns the command with that full word.
+func (p *Plugin) Command(word string) *Command {
+	for _, c := range p.Commands {
+		if c.Name == word {
+			return c
+		}
+	}
+	return nil
+}
+
+// commandBySubFile returns the command served by subcommands/<file>.
+func (p *Plugin) commandBySubFile(file string) *Command {
+	for _, c := range p.Commands {
+		if !c.ViaCommands && p.SubcommandFile(c) == file {
+			return c
+		}
+	}
+	return nil
+}
+
+// HelpLines are the `    <cmd> <args>, <desc>` lines of every listed command.
+func (p *Plugin) HelpLines() []string {
+	var out []string
+	for _, c := range p.Commands {
+		if c.Hidden {
+			continue
+		}
+		name := c.Name
+		if c.Args != "" {
+			name += " " + c.Args
+		}
+		out = append(out, "    "+name+", "+c.Desc)
+	}
+	return out
+}
+
+// Header is the first part of <ns>:help.
+func (p *Plugin) Header() string {
+	if p.HelpHeader != "" {
+		return p.HelpHeader
+	}
+	return "Usage: dokku " + p.NS() + "[:COMMAND]\n\n" + p.Summary + "\n\nAdditional commands:"
+}
+
+// Registry holds the core plugins by directory name.
+type Registry struct {
+	Version string
+	byName  map[string]*Plugin
+	order   []*Plugin
+}
+
+// NewRegistry indexes plugins; version is written into their plugin.toml.
+func NewRegistry(version string, plugins ...*Plugin) *Registry {
+	r := &Registry{Version: version, byName: map[string]*Plugin{}}
+	for _, p := range plugins {
+		r.byName[p.Name] = p
+		r.order = append(r.order, p)
+	}
+	sort.Slice(r.order, func(i, j int) bool { return r.order[i].Name < r.order[j].Name })
+	return r
+}
+
+// Get returns a core plugin or nil.
+func (r *Registry) Get(name string) *Plugin {
+	if r == nil {
+		return nil
+	}
+	return r.byName[name]
+}
+
+// All returns the core plugins sorted by name.
+func (r *Registry) All() []*Plugin {
+	if r == nil {
+		return nil
+	}
+	return r.order
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,65 @@
+// Package plugins is the one explicit list of Dokku core plugins compiled
+// into the binary.
+package plugins
+
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	standard "github.com/godokku/dokku/plugins/00_dokku-standard"
+	events "github.com/godokku/dokku/plugins/20_events"
+	appjson "github.com/godokku/dokku/plugins/app-json"
+	"github.com/godokku/dokku/plugins/apps"
+	"github.com/godokku/dokku/plugins/builder"
+	builderdockerfile "github.com/godokku/dokku/plugins/builder-dockerfile"
+	buildernull "github.com/godokku/dokku/plugins/builder-null"
+	"github.com/godokku/dokku/plugins/builds"
+	"github.com/godokku/dokku/plugins/checks"
+	shellapi "github.com/godokku/dokku/plugins/common"
+	"github.com/godokku/dokku/plugins/config"
+	"github.com/godokku/dokku/plugins/domains"
+	"github.com/godokku/dokku/plugins/git"
+	"github.com/godokku/dokku/plugins/network"
+	nginxvhosts "github.com/godokku/dokku/plugins/nginx-vhosts"
+	pluginmgr "github.com/godokku/dokku/plugins/plugin"
+	"github.com/godokku/dokku/plugins/ports"
+	"github.com/godokku/dokku/plugins/proxy"
+	"github.com/godokku/dokku/plugins/ps"
+	"github.com/godokku/dokku/plugins/registry"
+	"github.com/godokku/dokku/plugins/scheduler"
+	schedulerdockerlocal "github.com/godokku/dokku/plugins/scheduler-docker-local"
+	schedulernull "github.com/godokku/dokku/plugins/scheduler-null"
+	sshkeys "github.com/godokku/dokku/plugins/ssh-keys"
+)
+
+// DokkuVersion is the Dokku release whose behaviour this binary provides; it
+// is written to $DOKKU_LIB_ROOT/VERSION and to every core plugin.toml.
+const DokkuVersion = "0.38.27"
+
+// Registry returns every core plugin.
+func Registry() *plugin.Registry {
+	return plugin.NewRegistry(DokkuVersion,
+		standard.Plugin(),
+		events.Plugin(),
+		appjson.Plugin(),
+		apps.Plugin(),
+		builder.Plugin(),
+		builderdockerfile.Plugin(),
+		buildernull.Plugin(),
+		builds.Plugin(),
+		checks.Plugin(),
+		shellapi.Plugin(),
+		config.Plugin(),
+		domains.Plugin(),
+		git.Plugin(),
+		network.Plugin(),
+		nginxvhosts.Plugin(),
+		pluginmgr.Plugin(),
+		ports.Plugin(),
+		proxy.Plugin(),
+		ps.Plugin(),
+		registry.Plugin(),
+		scheduler.Plugin(),
+		schedulerdockerlocal.Plugin(),
+		schedulernull.Plugin(),
+		sshkeys.Plugin(),
+	)
+}
