@@ -219,7 +219,7 @@ func (e *Env) sourceWithBash(pre, post []string, root string) error {
 		fmt.Fprintf(&script, "source %s\n", shellQuote(f))
 	}
 	script.WriteString("env -0\nprintf '\\0@@shell@@\\0'\n")
-	script.WriteString("for __v in " + strings.Join(shellVarsOfInterest, " ") + "; do [[ -v $__v ]] && printf '%s=%s\\0' \"$__v\" \"${!__v}\"; done\n")
+	script.WriteString("for __v in " + strings.Join(shellVarsOfInterest, " ") + "; do [[ -v $__v ]] && printf '%s=%s\\0' \"$__v\" \"${!__v}\"; done\ntrue\n")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
