@@ -112,12 +112,12 @@ func TestCLIResolveName(t *testing.T) {
 
 func TestCLIHelpArgText(t *testing.T) {
 	cases := map[string]string{
-		"    apps, Manage apps":                                  "    apps, Manage apps",
-		"    config:set [--encoded] <app> KEY=VAL, Set vars":     "    config:set, Set vars",
-		"    run <app> <cmd>, Run a command":                     "    run, Run a command",
-		"    enter (<app>|--container-id x), Enter":              "    enter, Enter",
-		"    logs --tail, Show logs":                             "    logs --tail, Show logs",
-		"    a [x], b, c":                                        "    a, c",
+		"    apps, Manage apps":                              "    apps, Manage apps",
+		"    config:set [--encoded] <app> KEY=VAL, Set vars": "    config:set, Set vars",
+		"    run <app> <cmd>, Run a command":                 "    run, Run a command",
+		"    enter (<app>|--container-id x), Enter":          "    enter, Enter",
+		"    logs --tail, Show logs":                         "    logs --tail, Show logs",
+		"    a [x], b, c":                                    "    a, c",
 	}
 	for in, want := range cases {
 		if got := argText.ReplaceAllLiteralString(in, ","); got != want {

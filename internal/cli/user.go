@@ -1,12 +1,13 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/exec"
-	"syscall"
 
 	"github.com/godokku/dokku/internal/env"
 	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/proc"
 	"github.com/godokku/dokku/internal/ui"
 	"golang.org/x/term"
 )
@@ -59,19 +60,12 @@ func switchUser(ctx *plugin.Context, first string, args []string) error {
 	if err != nil {
 		return ui.Fail("sudo is required to switch to the " + sys + " user")
 	}
-	argv := append([]string{"sudo", "-u", sys, "-E", "-H", self}, args...)
-	cmd := exec.Command(sudo, argv[1:]...)
-	cmd.Env = e.Environ()
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	err = cmd.Run()
+	err = proc.Run(context.Background(), proc.Cmd{
+		Name: sudo, Args: append([]string{"-u", sys, "-E", "-H", self}, args...), Env: e.Environ(),
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+	})
 	if err == nil {
 		return &ui.ExitError{Code: 0} // done: the child ran the command
-	}
-	if ee, ok := err.(*exec.ExitError); ok {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return ui.Exit(128 + int(ws.Signal()))
-		}
-		return ui.Exit(ee.ExitCode())
 	}
 	return err
 }

@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/godokku/dokku/internal/proc"
 )
 
 // DefaultsFile is the host-level defaults file sourced first by the
@@ -220,16 +221,14 @@ func (e *Env) sourceWithBash(pre, post []string, root string) error {
 	}
 	script.WriteString("env -0\nprintf '\\0@@shell@@\\0'\n")
 	script.WriteString("for __v in " + strings.Join(shellVarsOfInterest, " ") + "; do [[ -v $__v ]] && printf '%s=%s\\0' \"$__v\" \"${!__v}\"; done\ntrue\n")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
-	cmd.Env = e.Environ()
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	outS, err := proc.Output(context.Background(), proc.Cmd{
+		Name: "bash", Args: []string{"-c", script.String()}, Env: e.Environ(),
+		Stderr: os.Stderr, Timeout: 30 * time.Second,
+	})
 	if err != nil {
 		return fmt.Errorf("sourcing dokku rc files: %w", err)
 	}
-	parts := bytes.SplitN(out, []byte("\x00@@shell@@\x00"), 2)
+	parts := bytes.SplitN([]byte(outS), []byte("\x00@@shell@@\x00"), 2)
 	exported := New(nil)
 	for _, kv := range bytes.Split(parts[0], []byte{0}) {
 		if i := bytes.IndexByte(kv, '='); i > 0 {

@@ -1,19 +1,18 @@
 package plugin
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/godokku/dokku/internal/proc"
 	"github.com/godokku/dokku/internal/ui"
 )
 
@@ -171,32 +170,13 @@ func (c *Context) callInProcess(plugin string, h Handler, args []string, stdin i
 	return nil
 }
 
-// execEntry runs a plugin executable with the trigger's contract.
+// execEntry runs a plugin executable with the trigger's contract: argv[0]
+// is its path, the environment carries the plugin's CONFIG_* exports.
 func (c *Context) execEntry(plugin, path string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := exec.Command(path, args...)
-	cmd.Args[0] = path
-	cmd.Env = c.Env.With(c.configExports(plugin)...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	if stdin == os.Stdin {
-		cmd.Stdin = os.Stdin
-	}
-	err := cmd.Run()
-	return exitOf(err)
-}
-
-// exitOf converts an exec error to a silent ExitError with the child's code.
-func exitOf(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return ui.Exit(128 + int(ws.Signal()))
-		}
-		return ui.Exit(ee.ExitCode())
-	}
-	return ui.WithCode(1, err)
+	return proc.Run(context.Background(), proc.Cmd{
+		Name: path, Args: args, Env: c.Env.With(c.configExports(plugin)...),
+		Stdin: stdin, Stdout: stdout, Stderr: stderr,
+	})
 }
 
 // configExports is plugn's config-export: for every key under

@@ -183,8 +183,8 @@ func TestRunnerBrokenPluginTomlDoesNotStopOthers(t *testing.T) {
 func TestRunnerEntryParsing(t *testing.T) {
 	reg := NewRegistry("1", &Plugin{Name: "apps"}, &Plugin{Name: "nginx-vhosts"})
 	cases := map[string]Entry{
-		"/var/lib/dokku/plugins/enabled/apps/subcommands/create": {Kind: EntrySubcommand, Name: "create"},
-		"/var/lib/dokku/plugins/enabled/apps/commands":           {Kind: EntryCommands},
+		"/var/lib/dokku/plugins/enabled/apps/subcommands/create":  {Kind: EntrySubcommand, Name: "create"},
+		"/var/lib/dokku/plugins/enabled/apps/commands":            {Kind: EntryCommands},
 		"/var/lib/dokku/plugins/enabled/nginx-vhosts/post-deploy": {Kind: EntryTrigger, Name: "post-deploy"},
 		"/usr/bin/dokku":                {Kind: EntryNone},
 		"dokku":                         {Kind: EntryNone},
