@@ -24,7 +24,7 @@ type Spec struct {
 	// Collect returns flag → value for an app, or for property.Global when
 	// the report is asked with --global (only global-scoped flags then).
 	Collect func(ctx *plugin.Context, app string) (map[string]string, error)
-	// NoTrimPrefix keeps "<type>-" in JSON keys and labels (most reports trim).
+	// NoTrimPrefix keeps "<type>-" in JSON keys (most reports trim them).
 	NoTrimPrefix bool
 	// LegacyJSONKeys also emits "<type>-<key>" JSON keys (Go-native plugins in 0.38).
 	LegacyJSONKeys bool
@@ -32,6 +32,10 @@ type Spec struct {
 	StrictFlags bool
 	// NoGlobal refuses --global (reports with no global scope).
 	NoGlobal bool
+
+	// FullLabels is the behaviour of every report (labels always keep the
+	// "<type>-" part, "App created at:"); kept so callers that set it compile.
+	FullLabels bool
 }
 
 type parsed struct {
@@ -169,12 +173,9 @@ func Render(ctx *plugin.Context, s Spec, appName string, values map[string]strin
 	u := ctx.UI()
 	u.Info2Quiet(fmt.Sprintf("%s %s information", appName, s.Type))
 	for _, k := range flags {
-		label := k
-		if s.NoTrimPrefix || !strings.HasPrefix(k, prefix) {
-			label = strings.TrimPrefix(k, "--")
-		} else {
-			label = strings.TrimPrefix(k, prefix)
-		}
+		// Labels keep the report type ("Ps restart policy:"); only JSON keys
+		// are trimmed (commands.md §0.3).
+		label := strings.TrimPrefix(k, "--")
 		label = ucFirst(strings.NewReplacer("-", " ", ".", " ").Replace(label)) + ":"
 		u.Verbose(label + strings.Repeat(" ", max(0, width-utf8.RuneCountInString(label))) + values[k])
 	}
