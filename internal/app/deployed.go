@@ -13,19 +13,16 @@ func Scheduler(ctx *plugin.Context, name string) string {
 	return "docker-local"
 }
 
-// IsDeployed is is_deployed: the common `deployed` property, computed with
-// scheduler-is-deployed (and recorded) when absent.
+// IsDeployed is is_deployed: the common `deployed` property when set, else
+// the answer of the scheduler-is-deployed trigger (nothing is recorded: the
+// deploy itself writes the property). With no scheduler plugin answering,
+// nothing can be running, so the app is not deployed.
 func IsDeployed(ctx *plugin.Context, name string) bool {
-	props := ctx.Props()
-	if v, _ := props.Get("common", name, "deployed"); v != "" {
+	if v, _ := ctx.Props().Get("common", name, "deployed"); v != "" {
 		return v == "true"
 	}
-	err := ctx.WithIO(nil, nil, nil).Trigger("scheduler-is-deployed", Scheduler(ctx, name), name)
-	deployed := err == nil
-	if deployed {
-		props.Write("common", name, "deployed", "true")
-	} else {
-		props.Write("common", name, "deployed", "false")
+	if !ctx.TriggerExists("scheduler-is-deployed") {
+		return false
 	}
-	return deployed
+	return ctx.WithIO(nil, nil, nil).Trigger("scheduler-is-deployed", Scheduler(ctx, name), name) == nil
 }
