@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/godokku/dokku/internal/env"
@@ -24,6 +25,10 @@ func runPlugn(args []string, reg *plugin.Registry) int {
 		return 2
 	}
 	e = env.LoadChild(e.Environ())
+	// plugn walks $PLUGIN_PATH/{available,enabled}, whatever the derived
+	// variables say (Dokku runs `PLUGIN_PATH=$PLUGIN_CORE_PATH plugn ...`).
+	e.Set("PLUGIN_AVAILABLE_PATH", filepath.Join(e.PluginPath(), "available"))
+	e.Set("PLUGIN_ENABLED_PATH", filepath.Join(e.PluginPath(), "enabled"))
 	ctx := plugin.NewContext(e, reg)
 	return ui.Render(Plugn(ctx, args), os.Stderr)
 }
@@ -50,7 +55,13 @@ func Plugn(ctx *plugin.Context, args []string) error {
 		}
 		return ctx.Trigger(args[1], args[2:]...)
 	case "list":
-		plugin.FormatList(ctx.Stdout, plugin.List(e))
+		infos := plugin.List(e)
+		plugin.FormatList(ctx.Stdout, infos)
+		for _, i := range infos {
+			if i.Err != nil {
+				fmt.Fprintf(ctx.Stderr, "plugn: %s: %v\n", i.Name, i.Err)
+			}
+		}
 	case "enable":
 		return plugin.Enable(e, arg(1))
 	case "disable":
@@ -80,14 +91,11 @@ func Plugn(ctx *plugin.Context, args []string) error {
 	case "config-set":
 		return plugin.ConfigSet(e, arg(1), arg(2), arg(3))
 	case "config-export":
-		for _, kv := range plugin.ConfigExport(ctx, arg(1)) {
-			k, v, _ := strings.Cut(kv, "=")
-			fmt.Fprintf(ctx.Stdout, "export %s=\"%s\"\n", k, v)
-		}
+		return configExport(ctx, arg(1))
 	case "source":
 		for _, p := range ctx.EnabledPlugins() {
 			f := filepath.Join(e.PluginEnabledPath(), p, p+".sh")
-			if _, err := os.Stat(f); err == nil {
+			if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
 				fmt.Fprintf(ctx.Stdout, "source %s\n", f)
 			}
 		}
@@ -96,3 +104,32 @@ func Plugn(ctx *plugin.Context, args []string) error {
 	}
 	return nil
 }
+
+// configExport prints, for every key declared under [plugin.config] in the
+// plugin's plugin.toml, a line for the shell to eval that prefers
+// $<PLUGIN>_<KEY> and falls back to the value stored in
+// $PLUGIN_PATH/config.toml (keys sorted; the value is escaped for double
+// quotes, which plugn does not do).
+func configExport(ctx *plugin.Context, name string) error {
+	if plugin.ValidName(name) != nil {
+		return nil
+	}
+	meta, err := plugin.ReadMeta(filepath.Join(ctx.Env.PluginAvailablePath(), name))
+	if err != nil || len(meta.Config) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(meta.Config))
+	for k := range meta.Config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	prefix := shellName(name)
+	quote := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+	for _, k := range keys {
+		v, _ := plugin.ConfigGet(ctx.Env, name, k)
+		fmt.Fprintf(ctx.Stdout, "export CONFIG_%s=\"${%s_%s:-\"%s\"}\"\n", shellName(k), prefix, shellName(k), quote.Replace(v))
+	}
+	return nil
+}
+
+func shellName(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }

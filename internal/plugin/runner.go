@@ -74,6 +74,11 @@ func listDir(dir string) []string {
 	}
 	names := make([]string, 0, len(ents))
 	for _, e := range ents {
+		// Like the bash glob plugn walks (no dotglob): staging and
+		// temp entries start with a dot.
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
 		names = append(names, e.Name())
 	}
 	sort.Strings(names)

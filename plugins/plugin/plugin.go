@@ -1,9 +1,11 @@
-// Package pluginmgr is Dokku's plugin core plugin: the plugin:* commands.
+// Package pluginmgr is Dokku's plugin core plugin: the plugin:* commands
+// (list, install from git, tarball or directory, update, enable, disable,
+// uninstall, trigger) and its install and update triggers, which hand the
+// plugin trees to the dokku user. The download and plugn mechanics live in
+// internal/plugin.
 package pluginmgr
 
 import (
-	"os"
-
 	"github.com/godokku/dokku/internal/plugin"
 )
 
@@ -14,36 +16,20 @@ func Plugin() *plugin.Plugin {
 		Description: "dokku core plugin plugin",
 		Summary:     "Manage installed plugins",
 		Commands: []*plugin.Command{
-			{Name: "plugin:install", Args: "[--core|git-url [--committish branch|tag|commit|--name custom-plugin-name]]", Desc: "Optionally download git-url (and pin to the specified branch/tag/commit) & run install trigger for active plugins (or only core ones)", Run: runInstall},
+			{Name: "plugin:disable", Args: "<name>", Desc: "Disable an installed plugin (third-party only)", Run: runDisable},
+			{Name: "plugin:enable", Args: "<name>", Desc: "Enable a previously disabled plugin", Run: runEnable},
+			// compat: "branch|commit|commit" is Dokku's help text as shipped.
+			{Name: "plugin:install", Args: "[--core|--git-url] [--committish branch|commit|commit] [--name custom-plugin-name] [--skip-install-trigger]", Desc: "Optionally download git-url (and pin to the specified branch/commit/tag) & run install trigger for active plugins (or only core ones)", Run: runInstall},
+			{Name: "plugin:install-dependencies", Args: "[--core]", Desc: "Run install-dependencies trigger for active plugins (or only core ones)", Run: plugin.Cobra(newInstallDependenciesCmd)},
+			{Name: "plugin:installed", Args: "<name>", Desc: "Checks if a plugin is installed", Hidden: true, Run: runInstalled},
+			{Name: "plugin:list", Args: "[--format stdout|json]", Desc: "Print active plugins", Run: plugin.Cobra(newListCmd)},
+			{Name: "plugin:trigger", Args: "<args...>", Desc: "Trigger an arbitrary plugin hook", Run: runTrigger},
+			{Name: "plugin:uninstall", Args: "<name>", Desc: "Uninstall a plugin (third-party only)", Run: runUninstall},
+			{Name: "plugin:update", Args: "[name [branch|commit|tag]]", Desc: "Optionally update named plugin from git (and pin to the specified branch/commit/tag) & run update trigger for active plugins", Run: runUpdate},
+		},
+		Triggers: map[string]plugin.Handler{
+			"install": triggerSetPermissions,
+			"update":  triggerSetPermissions,
 		},
 	}
-}
-
-// runInstall: plugin:install [--core]: (re)write the core plugin tree from
-// this binary, then fire `install` for all plugins, or core ones only.
-func runInstall(ctx *plugin.Context, args []string) error {
-	core := false
-	for _, a := range args[1:] {
-		if a == "--core" {
-			core = true
-		}
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	if err := plugin.WriteCore(ctx.Env, ctx.Registry, exe); err != nil {
-		return err
-	}
-	ctx.ForgetLookups()
-	c := ctx
-	if core {
-		e := ctx.Env.Clone()
-		e.Set("PLUGIN_PATH", e.PluginCorePath())
-		e.Set("PLUGIN_ENABLED_PATH", e.PluginCoreEnabledPath())
-		e.Set("PLUGIN_AVAILABLE_PATH", e.PluginCoreAvailablePath())
-		c = ctx.WithEnv(e)
-		c.ForgetLookups()
-	}
-	return c.Trigger("install")
 }
