@@ -100,12 +100,12 @@ func Run(ctx *plugin.Context, s Spec, args []string) error {
 	props := ctx.Props()
 	u := ctx.UI()
 	if value == "" && !(k.KeepEmpty && len(pos) > 1) {
-		u.Info2(fmt.Sprintf("Unsetting %s", key))
+		u.Info2Quiet(fmt.Sprintf("Unsetting %s", key))
 		if err := props.Delete(s.Plugin, appName, key); err != nil {
 			return err
 		}
 	} else {
-		u.Info2(fmt.Sprintf("Setting %s to %s", key, value))
+		u.Info2Quiet(fmt.Sprintf("Setting %s to %s", key, value))
 		if err := props.Write(s.Plugin, appName, key, value); err != nil {
 			return err
 		}
