@@ -41,6 +41,12 @@ type Plugin struct {
 	// it reports whether it handled the word.
 	Fallback func(ctx *Context, args []string) (bool, error)
 	Config   map[string]string // [plugin.config]
+
+	// BareCommands marks a plugin whose commands are bare words routed to it
+	// by the dispatcher (00_dokku-standard): `commands help` prints every
+	// command line even without --all, and no subcommands/default is written
+	// (the dispatcher would try it first for every one of those words).
+	BareCommands bool
 }
 
 // NS returns the command namespace.

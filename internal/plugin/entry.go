@@ -118,7 +118,7 @@ func (p *Plugin) printHelpSummary(ctx *Context) {
 	if len(p.Commands) == 0 && p.Summary == "" {
 		return
 	}
-	if ctx.HelpAll || parentHasAll() {
+	if ctx.HelpAll || p.BareCommands || parentHasAll() {
 		fmt.Fprint(ctx.Stdout, "\n"+strings.Join(p.HelpLines(), "\n")+"\n\n")
 		return
 	}

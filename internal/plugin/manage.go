@@ -159,7 +159,7 @@ func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 	}
 	if len(p.Commands) > 0 {
 		for _, f := range []string{"help", "default"} {
-			if _, taken := want[filepath.Join("subcommands", f)]; !taken && (f == "help" || p.Command(p.NS()) == nil) {
+			if _, taken := want[filepath.Join("subcommands", f)]; !taken && (f == "help" || (p.Command(p.NS()) == nil && !p.BareCommands)) {
 				if err := link(filepath.Join("subcommands", f)); err != nil {
 					return err
 				}

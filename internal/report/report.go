@@ -32,10 +32,6 @@ type Spec struct {
 	StrictFlags bool
 	// NoGlobal refuses --global (reports with no global scope).
 	NoGlobal bool
-
-	// FullLabels is the behaviour of every report (labels always keep the
-	// "<type>-" part, "App created at:"); kept so callers that set it compile.
-	FullLabels bool
 }
 
 type parsed struct {
