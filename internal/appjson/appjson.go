@@ -4,9 +4,11 @@
 package appjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 )
 
 // AppJSON is the subset of app.json Dokku acts on.
@@ -88,16 +90,45 @@ type Cron struct {
 	Maintenance       bool   `json:"maintenance"`
 }
 
-// Parse decodes app.json content; empty content is an empty AppJSON.
+// Parse decodes app.json content; empty (or blank) content is an empty
+// AppJSON.
 func Parse(b []byte) (*AppJSON, error) {
 	a := &AppJSON{}
-	if len(b) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 {
 		return a, nil
 	}
 	if err := json.Unmarshal(b, a); err != nil {
-		return nil, fmt.Errorf("app.json is not valid: %v", err)
+		return nil, fmt.Errorf("Cannot parse app.json: %v", err)
 	}
 	return a, nil
+}
+
+// IsRequired reports whether an env entry must end up with a value: as in
+// Heroku's app.json schema, entries are required unless "required": false.
+func (e EnvEntry) IsRequired() bool { return e.Required == nil || *e.Required }
+
+// EnvKeys returns the env entry names in order.
+func (a *AppJSON) EnvKeys() []string { return sortedKeys(a.Env) }
+
+// FormationTypes returns the process types of formation in order.
+func (a *AppJSON) FormationTypes() []string { return sortedKeys(a.Formation) }
+
+// MaxParallel is formation.<type>.max_parallel when positive, else 1: how
+// many containers of the type the scheduler starts at once.
+func (a *AppJSON) MaxParallel(processType string) int {
+	if f, ok := a.Formation[processType]; ok && f.MaxParallel != nil && *f.MaxParallel > 0 {
+		return *f.MaxParallel
+	}
+	return 1
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Read parses a file; a missing file is an empty AppJSON.

@@ -1,4 +1,6 @@
-// Package builderdockerfile is Dokku's builder-dockerfile core plugin.
+// Package builderdockerfile is Dokku's builder-dockerfile core plugin:
+// detection of a Dockerfile, the image build through the Docker Engine API,
+// EXPOSE-based port detection and the release relabelling.
 package builderdockerfile
 
 import "github.com/godokku/dokku/internal/plugin"
@@ -8,5 +10,21 @@ func Plugin() *plugin.Plugin {
 	return &plugin.Plugin{
 		Name:        "builder-dockerfile",
 		Description: "dokku core builder-dockerfile plugin",
+		Summary:     "Manage the dockerfile builder integration for an app",
+		Commands: []*plugin.Command{
+			{Name: "builder-dockerfile:report", Args: "[<app>] [<flag>]", Desc: "Displays a builder-dockerfile report for one or more apps", Run: runReport},
+			{Name: "builder-dockerfile:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a builder-dockerfile property for an app", Run: runSet},
+		},
+		Triggers: map[string]plugin.Handler{
+			"builder-build":         triggerBuild,
+			"builder-detect":        triggerDetect,
+			"builder-release":       triggerRelease,
+			"core-post-extract":     triggerCorePostExtract,
+			"install":               triggerInstall,
+			"post-app-clone-setup":  triggerPostAppCloneSetup,
+			"post-app-rename-setup": triggerPostAppRenameSetup,
+			"post-delete":           triggerPostDelete,
+			"report":                triggerReport,
+		},
 	}
 }

@@ -1,4 +1,6 @@
-// Package registry is Dokku's registry core plugin.
+// Package registry is Dokku's registry core plugin: the image repository,
+// tag and registry server an app's image is deployed from
+// (deployed-app-* triggers) and the registry settings.
 package registry
 
 import "github.com/godokku/dokku/internal/plugin"
@@ -8,5 +10,21 @@ func Plugin() *plugin.Plugin {
 	return &plugin.Plugin{
 		Name:        "registry",
 		Description: "dokku core registry plugin",
+		Summary:     "Manage registry settings for an app",
+		Commands: []*plugin.Command{
+			{Name: "registry:report", Args: "[<app>] [<flag>]", Desc: "Displays a registry report for one or more apps", Run: runReport},
+			{Name: "registry:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a registry property for an app", Run: runSet},
+		},
+		Triggers: map[string]plugin.Handler{
+			"deployed-app-image-repo": triggerImageRepo,
+			"deployed-app-image-tag":  triggerImageTag,
+			"deployed-app-repository": triggerRepository,
+			"install":                 triggerInstall,
+			"post-app-clone-setup":    triggerPostAppCloneSetup,
+			"post-app-rename-setup":   triggerPostAppRenameSetup,
+			"post-delete":             triggerPostDelete,
+			"post-release-builder":    triggerPostReleaseBuilder,
+			"report":                  triggerReport,
+		},
 	}
 }
