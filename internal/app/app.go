@@ -10,14 +10,15 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/ui"
 )
 
 var (
-	validName  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)
-	legacyName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	validName  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`) })
+	legacyName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`) })
 )
 
 // MaxNameLength bounds app names (they become directory, container and
@@ -38,7 +39,7 @@ func Validate(name string) error {
 	if name == "" {
 		return ui.Fail(msgMissing)
 	}
-	if len(name) > MaxNameLength || !validName.MatchString(name) {
+	if len(name) > MaxNameLength || !validName().MatchString(name) {
 		return ui.Fail(msgInvalid)
 	}
 	return nil
@@ -49,7 +50,7 @@ func validExisting(name string) error {
 	if name == "" {
 		return ui.Fail(msgMissing)
 	}
-	if len(name) > MaxNameLength || !(validName.MatchString(name) || legacyName.MatchString(name)) {
+	if len(name) > MaxNameLength || !(validName().MatchString(name) || legacyName().MatchString(name)) {
 		return ui.Fail(msgInvalid)
 	}
 	return nil

@@ -120,7 +120,7 @@ func TestCLIHelpArgText(t *testing.T) {
 		"    a [x], b, c":                                    "    a, c",
 	}
 	for in, want := range cases {
-		if got := argText.ReplaceAllLiteralString(in, ","); got != want {
+		if got := argText().ReplaceAllLiteralString(in, ","); got != want {
 			t.Errorf("%q -> %q, want %q", in, got, want)
 		}
 	}

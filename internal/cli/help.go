@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/ui"
@@ -15,7 +16,7 @@ import (
 // argText is the dispatcher's `sed 's/\s[\[\<\-\(].*,/,/'`: inside a POSIX
 // bracket `\-\` is a range from backslash to backslash, so the class is
 // backslash, '[', '<' and '(' (not '-').
-var argText = regexp.MustCompile(`\s[\\\[<(].*,`)
+var argText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s[\\\[<(].*,`) })
 
 // help prints `dokku help [--all]` in Dokku's layout: every enabled plugin's
 // `commands help` output, core plugins first, sorted byte-wise and aligned
@@ -52,7 +53,7 @@ func help(ctx *plugin.Context, args []string, quiet bool) error {
 			if strings.Contains(l, ":") {
 				continue
 			}
-			kept = append(kept, argText.ReplaceAllLiteralString(l, ","))
+			kept = append(kept, argText().ReplaceAllLiteralString(l, ","))
 		}
 		coreLines = kept
 	}

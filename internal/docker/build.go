@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
@@ -150,7 +151,7 @@ func (c *Client) Restyle(ctx context.Context, ref string, instructions []string,
 
 // plainLabel is what LABEL can carry without quoting rules that depend on
 // the Dockerfile's escape directive.
-var plainLabel = regexp.MustCompile(`^[A-Za-z0-9._/:@+-]*$`)
+var plainLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._/:@+-]*$`) })
 
 // LabelInstruction renders the plain labels as one `LABEL k="v" ...` line
 // (sorted); labels needing escapes are returned in rest.
@@ -159,7 +160,7 @@ func LabelInstruction(labels map[string]string) (line string, rest map[string]st
 	var parts []string
 	for _, k := range SortedKeys(labels) {
 		v := labels[k]
-		if k == "" || !plainLabel.MatchString(k) || !plainLabel.MatchString(v) {
+		if k == "" || !plainLabel().MatchString(k) || !plainLabel().MatchString(v) {
 			rest[k] = v
 			continue
 		}

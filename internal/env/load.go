@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/godokku/dokku/internal/proc"
@@ -137,9 +138,9 @@ type assignment struct {
 }
 
 var (
-	assignRe  = regexp.MustCompile(`^(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)(=(.*))?$`)
-	bareRe    = regexp.MustCompile(`^[A-Za-z0-9_./:,@%+=-]*$`)
-	commentRe = regexp.MustCompile(`^[ \t]*(#.*)?$`)
+	assignRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)(=(.*))?$`) })
+	bareRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:,@%+=-]*$`) })
+	commentRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[ \t]*(#.*)?$`) })
 )
 
 // parseSimpleRC parses a file made only of comments, blank lines and
@@ -153,10 +154,10 @@ func parseSimpleRC(path string) ([]assignment, bool) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
-		if commentRe.MatchString(line) {
+		if commentRe().MatchString(line) {
 			continue
 		}
-		m := assignRe.FindStringSubmatch(line)
+		m := assignRe().FindStringSubmatch(line)
 		if m == nil {
 			return nil, false
 		}
@@ -193,7 +194,7 @@ func plainValue(raw string) (string, bool) {
 			return "", false
 		}
 		return in, true
-	case bareRe.MatchString(raw):
+	case bareRe().MatchString(raw):
 		return raw, true
 	}
 	return "", false

@@ -8,16 +8,17 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/atomicfile"
 )
 
 // KeyPattern is the rule every config key must satisfy.
-var KeyPattern = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+var KeyPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`) })
 
 // ValidKey returns an error naming the key when it is not an identifier.
 func ValidKey(key string) error {
-	if !KeyPattern.MatchString(key) {
+	if !KeyPattern().MatchString(key) {
 		return fmt.Errorf("Invalid key name: '%s'", key)
 	}
 	return nil

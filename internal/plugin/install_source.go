@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -40,7 +41,7 @@ type Source struct {
 }
 
 // scpLike matches git's [user@]host:path form (a colon before any slash).
-var scpLike = regexp.MustCompile(`^([A-Za-z0-9._~+-]+@)?[A-Za-z0-9._-]+:[^/\\]`)
+var scpLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9._~+-]+@)?[A-Za-z0-9._-]+:[^/\\]`) })
 
 // ParseSource classifies raw; ErrInvalidSource when it is none of the kinds.
 func ParseSource(raw string) (Source, error) {
@@ -84,7 +85,7 @@ func ParseSource(raw string) (Source, error) {
 		}
 		return src, ErrInvalidSource
 	}
-	if _, err := os.Lstat(raw); err != nil && scpLike.MatchString(raw) {
+	if _, err := os.Lstat(raw); err != nil && scpLike().MatchString(raw) {
 		src.Kind, src.URL = SourceGit, raw
 		return src, nil
 	}
@@ -149,7 +150,7 @@ func DefaultName(raw string) string {
 		if u, err := url.Parse(raw); err == nil {
 			s = u.Path
 		}
-	} else if !scpLike.MatchString(raw) {
+	} else if !scpLike().MatchString(raw) {
 		if abs, err := filepath.Abs(raw); err == nil {
 			s = abs // "." and ".." name the directory they stand for
 		}
@@ -171,13 +172,13 @@ func DefaultName(raw string) string {
 
 // installName restricts names given to or derived by an install to
 // characters that are safe as a directory name and in shell scripts.
-var installName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$`)
+var installName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$`) })
 
 // ValidInstallName checks a name for a new community plugin: a single path
 // component of letters, digits, '.', '_' and '-', not starting with a dot
 // or dash.
 func ValidInstallName(name string) error {
-	if err := ValidName(name); err != nil || !installName.MatchString(name) {
+	if err := ValidName(name); err != nil || !installName().MatchString(name) {
 		return fmt.Errorf("Invalid plugin name: %q", name)
 	}
 	return nil

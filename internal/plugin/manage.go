@@ -117,8 +117,9 @@ func Init(e *env.Env) error {
 // WriteCore materialises every registered core plugin from its Go
 // registration: plugin.toml, files, and symlinks to exe for commands,
 // subcommands, triggers and tools; then links and enables it in both trees.
-// Stale symlinks to the binary that no longer match a registration are
-// removed, so upgrades drop retired entry points.
+// Each plugin directory becomes exactly its registration: it is built in a
+// staging directory and swapped into place, so files left by an older
+// version (or by Dokku itself on a host being converted) are gone.
 func WriteCore(e *env.Env, reg *Registry, exe string) error {
 	if err := Init(e); err != nil {
 		return err
@@ -133,15 +134,14 @@ func WriteCore(e *env.Env, reg *Registry, exe string) error {
 
 func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 	dir := filepath.Join(e.PluginCoreAvailablePath(), p.Name)
-	if err := os.MkdirAll(filepath.Join(dir, "subcommands"), 0o755); err != nil {
+	stage := filepath.Join(e.PluginCoreAvailablePath(), "."+p.Name+".new."+strconv.Itoa(os.Getpid()))
+	os.RemoveAll(stage)
+	if err := os.MkdirAll(filepath.Join(stage, "subcommands"), 0o755); err != nil {
 		return err
 	}
-	want := map[string]bool{}
-	link := func(rel string) error {
-		want[rel] = true
-		return replaceSymlink(exe, filepath.Join(dir, rel))
-	}
-	if err := writeFile(filepath.Join(dir, "plugin.toml"), RenderMeta(p.Description, reg.Version, p.Config)); err != nil {
+	defer os.RemoveAll(stage)
+	link := func(rel string) error { return os.Symlink(exe, filepath.Join(stage, rel)) }
+	if err := writeFile(filepath.Join(stage, "plugin.toml"), RenderMeta(p.Description, reg.Version, p.Config)); err != nil {
 		return err
 	}
 	if len(p.Commands) > 0 || p.Summary != "" || p.Fallback != nil {
@@ -149,20 +149,25 @@ func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 			return err
 		}
 	}
+	subs := map[string]bool{}
 	for _, c := range p.Commands {
-		if c.ViaCommands {
+		if c.ViaCommands || subs[p.SubcommandFile(c)] {
 			continue
 		}
+		subs[p.SubcommandFile(c)] = true
 		if err := link(filepath.Join("subcommands", p.SubcommandFile(c))); err != nil {
 			return err
 		}
 	}
 	if len(p.Commands) > 0 {
-		for _, f := range []string{"help", "default"} {
-			if _, taken := want[filepath.Join("subcommands", f)]; !taken && (f == "help" || (p.Command(p.NS()) == nil && !p.BareCommands)) {
-				if err := link(filepath.Join("subcommands", f)); err != nil {
-					return err
-				}
+		if !subs["help"] {
+			if err := link(filepath.Join("subcommands", "help")); err != nil {
+				return err
+			}
+		}
+		if !subs["default"] && p.Command(p.NS()) == nil && !p.BareCommands {
+			if err := link(filepath.Join("subcommands", "default")); err != nil {
+				return err
 			}
 		}
 	}
@@ -172,12 +177,15 @@ func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 		}
 	}
 	for _, t := range sortedKeys(p.Tools) {
+		if _, dup := p.Triggers[t]; dup {
+			continue
+		}
 		if err := link(t); err != nil {
 			return err
 		}
 	}
 	for _, name := range sortedKeys(p.Files) {
-		path := filepath.Join(dir, name)
+		path := filepath.Join(stage, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
@@ -185,16 +193,21 @@ func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 			return err
 		}
 	}
-	// Drop binary symlinks left by an older registration.
-	for _, sub := range []string{".", "subcommands"} {
-		ents, _ := os.ReadDir(filepath.Join(dir, sub))
-		for _, ent := range ents {
-			rel := filepath.Join(sub, ent.Name())
-			if rel = filepath.Clean(rel); !want[rel] && IsCoreEntry(filepath.Join(dir, rel)) {
-				os.Remove(filepath.Join(dir, rel))
-			}
+	// Swap: the old directory moves aside, the staged one takes its name.
+	old := filepath.Join(e.PluginCoreAvailablePath(), "."+p.Name+".old."+strconv.Itoa(os.Getpid()))
+	os.RemoveAll(old)
+	if fi, err := os.Lstat(dir); err == nil {
+		if !fi.IsDir() {
+			os.Remove(dir)
+		} else if err := os.Rename(dir, old); err != nil {
+			return err
 		}
 	}
+	if err := os.Rename(stage, dir); err != nil {
+		os.Rename(old, dir)
+		return err
+	}
+	os.RemoveAll(old)
 	if err := replaceSymlink(dir, filepath.Join(e.PluginCoreEnabledPath(), p.Name)); err != nil {
 		return err
 	}

@@ -52,10 +52,13 @@ func (c *Context) ForgetLookups() {
 	c.shared.mu.Unlock()
 }
 
-// IsCoreEntry reports whether path is a symlink to the dokku binary.
+// IsCoreEntry reports whether path is an entry point WriteCore made: a
+// symlink (to the dokku binary). Callers also check that the plugin is a
+// registered core plugin, so the handler of this very binary serves it
+// whatever the link names (an upgrade, a development build).
 func IsCoreEntry(path string) bool {
-	target, err := os.Readlink(path)
-	return err == nil && filepath.Base(target) == "dokku"
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode()&os.ModeSymlink != 0
 }
 
 // EnabledPlugins lists $PLUGIN_ENABLED_PATH in byte order (bash glob order

@@ -221,10 +221,18 @@ func TestRunnerWriteCoreLayout(t *testing.T) {
 	if !IsCore(tr.env, "apps") || !IsEnabled(tr.env, "apps") {
 		t.Error("core plugin must be enabled and detected as core")
 	}
-	// A second write after dropping a trigger removes its stale entry.
+	// A second write after dropping a trigger removes its stale entry, and
+	// files that are not part of the registration (left by an older version
+	// or by Dokku itself) disappear.
+	os.WriteFile(filepath.Join(dir, "post-deploy"), []byte("#!/bin/bash\necho dokku-bash\n"), 0o755)
 	delete(p.Triggers, "post-create")
 	WriteCore(tr.env, tr.reg, filepath.Join(filepath.Dir(tr.env.PluginPath()), "..", "bin", "dokku"))
-	if _, err := os.Lstat(filepath.Join(dir, "post-create")); err == nil {
-		t.Error("stale trigger entry survived a rewrite")
+	for _, stale := range []string{"post-create", "post-deploy"} {
+		if _, err := os.Lstat(filepath.Join(dir, stale)); err == nil {
+			t.Errorf("stale entry %s survived a rewrite", stale)
+		}
+	}
+	if ents, _ := os.ReadDir(tr.env.PluginCoreAvailablePath()); len(ents) != 1 {
+		t.Errorf("staging directories left behind: %v", ents)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DefaultPort is the port $PORT expands to when nothing else sets it.
@@ -24,10 +25,10 @@ type Entry struct {
 }
 
 var (
-	strictLine  = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?):\s*(.+)$`)
-	lenientLine = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
-	hashComment = regexp.MustCompile(`^(.*)\s#.+$`)
-	slashComent = regexp.MustCompile(`^(.*)\s//.+$`)
+	strictLine  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?):\s*(.+)$`) })
+	lenientLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`) })
+	hashComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*)\s#.+$`) })
+	slashComent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*)\s//.+$`) })
 )
 
 // ErrNoEntries is returned for a Procfile without process types.
@@ -47,9 +48,9 @@ func Parse(text string, strict bool) ([]Entry, error) {
 			continue
 		}
 		var name, cmd string
-		if m := strictLine.FindStringSubmatch(line); m != nil {
+		if m := strictLine().FindStringSubmatch(line); m != nil {
 			name, cmd = m[1], m[3]
-		} else if m := lenientLine.FindStringSubmatch(line); m != nil {
+		} else if m := lenientLine().FindStringSubmatch(line); m != nil {
 			if strict {
 				return nil, fmt.Errorf("process name contains invalid characters, line %d", n)
 			}
@@ -64,9 +65,9 @@ func Parse(text string, strict bool) ([]Entry, error) {
 			return nil, fmt.Errorf("process names must be unique, line %d", n)
 		}
 		seen[name] = true
-		if m := hashComment.FindStringSubmatch(cmd); m != nil {
+		if m := hashComment().FindStringSubmatch(cmd); m != nil {
 			cmd = m[1]
-		} else if m := slashComent.FindStringSubmatch(cmd); m != nil {
+		} else if m := slashComent().FindStringSubmatch(cmd); m != nil {
 			cmd = m[1]
 		}
 		cmd = strings.TrimSpace(cmd)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ParseYAML reads the first document of a YAML stream into maps
@@ -554,10 +555,12 @@ func unquoteSingle(s string) (string, int, error) {
 }
 
 var (
-	yamlInt   = regexp.MustCompile(`^[-+]?(0|[1-9][0-9_]*)$`)
-	yamlHex   = regexp.MustCompile(`^[-+]?0x[0-9a-fA-F_]+$`)
-	yamlOct   = regexp.MustCompile(`^[-+]?0o?[0-7_]+$`)
-	yamlFloat = regexp.MustCompile(`^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$`)
+	yamlInt   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?(0|[1-9][0-9_]*)$`) })
+	yamlHex   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?0x[0-9a-fA-F_]+$`) })
+	yamlOct   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?0o?[0-7_]+$`) })
+	yamlFloat = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$`)
+	})
 )
 
 // resolvePlain gives a plain scalar its YAML 1.1 type.
@@ -578,7 +581,7 @@ func resolvePlain(s string) interface{} {
 	}
 	clean := strings.ReplaceAll(s, "_", "")
 	switch {
-	case yamlInt.MatchString(s):
+	case yamlInt().MatchString(s):
 		if i, err := strconv.ParseInt(clean, 10, 64); err == nil {
 			if int64(int(i)) == i {
 				return int(i)
@@ -588,7 +591,7 @@ func resolvePlain(s string) interface{} {
 		if f, err := strconv.ParseFloat(clean, 64); err == nil {
 			return f
 		}
-	case yamlHex.MatchString(s):
+	case yamlHex().MatchString(s):
 		neg := strings.HasPrefix(clean, "-")
 		h := strings.TrimLeft(clean, "+-")[2:]
 		if i, err := strconv.ParseInt(h, 16, 64); err == nil {
@@ -597,7 +600,7 @@ func resolvePlain(s string) interface{} {
 			}
 			return int(i)
 		}
-	case yamlOct.MatchString(s) && len(strings.TrimLeft(clean, "+-")) > 1:
+	case yamlOct().MatchString(s) && len(strings.TrimLeft(clean, "+-")) > 1:
 		neg := strings.HasPrefix(clean, "-")
 		o := strings.TrimPrefix(strings.TrimLeft(clean, "+-"), "0o")
 		if i, err := strconv.ParseInt(o, 8, 64); err == nil {
@@ -606,7 +609,7 @@ func resolvePlain(s string) interface{} {
 			}
 			return int(i)
 		}
-	case yamlFloat.MatchString(s) && s != "." && s != "-." && s != "+.":
+	case yamlFloat().MatchString(s) && s != "." && s != "-." && s != "+.":
 		if f, err := strconv.ParseFloat(clean, 64); err == nil {
 			return f
 		}

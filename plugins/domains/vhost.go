@@ -12,25 +12,26 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/atomicfile"
 	"github.com/godokku/dokku/internal/plugin"
 )
 
 var (
-	hostnameRegex = regexp.MustCompile(`^[a-z0-9.*-]*[a-z0-9*-]$`)
-	ipv4Regex     = regexp.MustCompile(`^([0-9]{1,3}[.]){3}[0-9]{1,3}$`)
+	hostnameRegex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9.*-]*[a-z0-9*-]$`) })
+	ipv4Regex     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{1,3}[.]){3}[0-9]{1,3}$`) })
 )
 
 // ValidHostname is is_valid_hostname: lower-cased, the Dokku pattern or "_".
 func ValidHostname(h string) bool {
 	h = strings.ToLower(h)
-	return h == "_" || hostnameRegex.MatchString(h)
+	return h == "_" || hostnameRegex().MatchString(h)
 }
 
 // isIP reports whether a VHOST entry is an IPv4 or IPv6 address.
 func isIP(h string) bool {
-	if ipv4Regex.MatchString(h) {
+	if ipv4Regex().MatchString(h) {
 		return true
 	}
 	return strings.Contains(h, ":") && net.ParseIP(strings.Trim(h, "[]")) != nil

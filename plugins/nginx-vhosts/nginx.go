@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/godokku/dokku/internal/lock"
@@ -96,10 +97,10 @@ func version(ctx *plugin.Context) string {
 	return parseVersion(out)
 }
 
-var versionRe = regexp.MustCompile(`/([0-9]+(\.[0-9]+)*)`)
+var versionRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/([0-9]+(\.[0-9]+)*)`) })
 
 func parseVersion(out string) string {
-	m := versionRe.FindStringSubmatch(out)
+	m := versionRe().FindStringSubmatch(out)
 	if m == nil {
 		return ""
 	}
@@ -219,10 +220,13 @@ func reload(ctx *plugin.Context, app string) error {
 	} else {
 		c = privileged(ctx, nginxBin(ctx), "-s", "reload")
 	}
+	master := nginxMaster()
+	before := nginxChildren(master)
 	out, err := combined(c)
 	if err != nil {
 		return fmt.Errorf("failed to reload nginx: %s", strings.TrimSpace(out))
 	}
+	waitReloaded(master, before)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/property"
@@ -107,7 +108,7 @@ func computed(ctx *plugin.Context, app, key string) string {
 	return defaultValue(ctx, app, key)
 }
 
-var sizeOrTime = regexp.MustCompile(`^[0-9]+[a-zA-Z]*$`)
+var sizeOrTime = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+[a-zA-Z]*$`) })
 
 func validateKey(key string) func(string) error {
 	switch key {
@@ -126,7 +127,7 @@ func validateKey(key string) func(string) error {
 		"proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout", "send-timeout",
 		"client-max-body-size", "proxy-buffer-size", "proxy-busy-buffers-size":
 		return func(v string) error {
-			if !sizeOrTime.MatchString(v) {
+			if !sizeOrTime().MatchString(v) {
 				return fmt.Errorf("Invalid value for %s: %s", key, v)
 			}
 			return nil

@@ -257,7 +257,7 @@ func runReport(ctx *plugin.Context, args []string) error {
 	return report.Run(ctx, reportSpec(), args[1:])
 }
 
-var typeName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var typeName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`) })
 
 func validPort(v string) error {
 	n, err := strconv.Atoi(v)
@@ -272,7 +272,7 @@ func setSpec() setting.Spec {
 		Plugin: pluginName,
 		Keys: map[string]setting.Key{
 			"type": {Validate: func(v string) error {
-				if !typeName.MatchString(v) {
+				if !typeName().MatchString(v) {
 					return fmt.Errorf("Invalid proxy type specified: %s", v)
 				}
 				return nil

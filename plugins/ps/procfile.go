@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/godokku/dokku/internal/atomicfile"
@@ -124,7 +125,7 @@ func procfileGetCommand(ctx *plugin.Context, args []string) error {
 	return err
 }
 
-var stagedName = regexp.MustCompile(`^Procfile\.([0-9]+)(\.missing)?$`)
+var stagedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Procfile\.([0-9]+)(\.missing)?$`) })
 
 // corePostExtract stages the source tree's Procfile (at procfile-path) as
 // Procfile.<DOKKU_PID>, validated, or a missing marker.
@@ -220,7 +221,7 @@ func removeStaleStaged(dir, current string) {
 		return
 	}
 	for _, e := range ents {
-		m := stagedName.FindStringSubmatch(e.Name())
+		m := stagedName().FindStringSubmatch(e.Name())
 		if m == nil || m[1] == current {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/plugin"
@@ -21,7 +22,7 @@ type Formation struct {
 	Quantity    int    `json:"quantity"`
 }
 
-var validProcessType = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var validProcessType = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]+$`) })
 
 // parseTuples reads "type=count" entries; later duplicates are ignored.
 func parseTuples(tuples []string) ([]Formation, error) {
@@ -37,7 +38,7 @@ func parseTuples(tuples []string) ([]Formation, error) {
 		if err != nil || n < 0 {
 			return nil, fmt.Errorf("Invalid count for process type %s", name)
 		}
-		if !validProcessType.MatchString(name) {
+		if !validProcessType().MatchString(name) {
 			return nil, fmt.Errorf("Invalid process type name %s", name)
 		}
 		if seen[name] {
