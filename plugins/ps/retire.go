@@ -114,7 +114,55 @@ func install(ctx *plugin.Context, _ []string) error {
 	if err := installRetire(ctx); err != nil {
 		ctx.UI().Warn("Unable to install the retire schedule: " + err.Error())
 	}
+	if err := installRedeploy(ctx); err != nil {
+		ctx.UI().Warn("Unable to install the boot-time restore: " + err.Error())
+	}
 	return nil
+}
+
+// installRedeploy makes apps come back after a reboot: Dokku's
+// dokku-redeploy.service (`ps:restore --parallel -1` once Docker is up)
+// when systemd is PID 1, else an @reboot entry in /etc/cron.d.
+func installRedeploy(ctx *plugin.Context) error {
+	user := ctx.Env.SystemUser()
+	if user == "" {
+		user = "dokku"
+	}
+	bin := dokkuBinary()
+	if systemdIsInit() {
+		service := "[Unit]\nDescription=Dokku app redeploy service\nRequires=docker.service\nAfter=docker.service\n\n" +
+			"[Service]\nType=oneshot\nUser=" + user + "\nExecStart=" + bin + " ps:restore --parallel -1\n\n" +
+			"[Install]\nWantedBy=docker.service\n"
+		dir := ctx.Env.SystemPath("/etc/systemd/system")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(filepath.Join(dir, "dokku-redeploy.service"), []byte(service), 0o644, nil); err != nil {
+			return err
+		}
+		if !ctx.Env.RealSystem() {
+			return nil
+		}
+		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		for _, args := range [][]string{{"daemon-reload"}, {"--quiet", "enable", "dokku-redeploy"}} {
+			if err := proc.Run(c, proc.Cmd{Name: "systemctl", Args: args, Stdout: discard{}, Stderr: ctx.Stderr}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	logs := ctx.Env.LogsDir()
+	if logs == "" {
+		logs = "/var/log/dokku"
+	}
+	cron := "PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n" +
+		"@reboot " + user + " " + bin + " ps:restore --parallel -1 >> " + filepath.Join(logs, "restore.log") + " 2>&1\n"
+	dir := ctx.Env.SystemPath("/etc/cron.d")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, "dokku-redeploy"), []byte(cron), 0o644, nil)
 }
 
 // migrateRestartPolicy moves a --restart docker option of the deploy phase

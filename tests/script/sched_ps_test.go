@@ -222,6 +222,12 @@ func TestSchedPsSetReportAndTriggers(t *testing.T) {
 	if !strings.Contains(cron, "*/5 * * * * ") && !strings.Contains(unit, "OnCalendar=*:0/5") {
 		t.Errorf("no retire schedule: cron %q unit %q", cron, unit)
 	}
+	// ...and ps:restore at boot
+	bootCron := schedRead(t, filepath.Join(r.Sys, "etc", "cron.d", "dokku-redeploy"))
+	bootUnit := schedRead(t, filepath.Join(r.Sys, "etc", "systemd", "system", "dokku-redeploy.service"))
+	if !strings.Contains(bootCron, "@reboot ") && !strings.Contains(bootUnit, "ps:restore --parallel -1") {
+		t.Errorf("no boot-time restore: cron %q unit %q", bootCron, bootUnit)
+	}
 
 	// destroy drops the app's ps state
 	r.MustRun("apps:destroy", "psset", "--force")
