@@ -120,50 +120,6 @@ func install(ctx *plugin.Context, _ []string) error {
 	return nil
 }
 
-// installRedeploy makes apps come back after a reboot: Dokku's
-// dokku-redeploy.service (`ps:restore --parallel -1` once Docker is up)
-// when systemd is PID 1, else an @reboot entry in /etc/cron.d.
-func installRedeploy(ctx *plugin.Context) error {
-	user := ctx.Env.SystemUser()
-	if user == "" {
-		user = "dokku"
-	}
-	bin := dokkuBinary()
-	if systemdIsInit() {
-		service := "[Unit]\nDescription=Dokku app redeploy service\nRequires=docker.service\nAfter=docker.service\n\n" +
-			"[Service]\nType=oneshot\nUser=" + user + "\nExecStart=" + bin + " ps:restore --parallel -1\n\n" +
-			"[Install]\nWantedBy=docker.service\n"
-		dir := ctx.Env.SystemPath("/etc/systemd/system")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		if err := atomicfile.Write(filepath.Join(dir, "dokku-redeploy.service"), []byte(service), 0o644, nil); err != nil {
-			return err
-		}
-		if !ctx.Env.RealSystem() {
-			return nil
-		}
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		for _, args := range [][]string{{"daemon-reload"}, {"--quiet", "enable", "dokku-redeploy"}} {
-			if err := proc.Run(c, proc.Cmd{Name: "systemctl", Args: args, Stdout: discard{}, Stderr: ctx.Stderr}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	logs := ctx.Env.LogsDir()
-	if logs == "" {
-		logs = "/var/log/dokku"
-	}
-	cron := "PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n" +
-		"@reboot " + user + " " + bin + " ps:restore --parallel -1 >> " + filepath.Join(logs, "restore.log") + " 2>&1\n"
-	dir := ctx.Env.SystemPath("/etc/cron.d")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(dir, "dokku-redeploy"), []byte(cron), 0o644, nil)
-}
 
 // migrateRestartPolicy moves a --restart docker option of the deploy phase
 // into the restart-policy property.
@@ -246,55 +202,78 @@ func dokkuBinary() string {
 	return "/usr/bin/dokku"
 }
 
+// installRetire schedules `dokku ps:retire` every 5 minutes.
 func installRetire(ctx *plugin.Context) error {
+	return installSchedule(ctx, schedule{
+		name: "dokku-retire", args: "ps:retire", log: "retire.log", cronWhen: "*/5 * * * *",
+		serviceDesc: "Dokku retire service",
+		timer: "[Unit]\nDescription=Run dokku-retire.service every 5 minutes\n\n" +
+			"[Timer]\nOnCalendar=*:0/5\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
+	})
+}
+
+// installRedeploy makes apps come back after a reboot: Dokku's
+// dokku-redeploy.service (`ps:restore --parallel -1` once Docker is up)
+// when systemd is PID 1, else an @reboot entry in /etc/cron.d.
+func installRedeploy(ctx *plugin.Context) error {
+	return installSchedule(ctx, schedule{
+		name: "dokku-redeploy", args: "ps:restore --parallel -1", log: "restore.log", cronWhen: "@reboot",
+		serviceDesc: "Dokku app redeploy service",
+	})
+}
+
+// schedule is a dokku command run by systemd (a oneshot service, started by
+// its timer or, without one, with Docker) or, without systemd, by cron.
+type schedule struct {
+	name, args, log, cronWhen, serviceDesc string
+	timer                                  string // systemd timer unit; "" = start with docker.service
+}
+
+func installSchedule(ctx *plugin.Context, s schedule) error {
 	user := ctx.Env.SystemUser()
 	if user == "" {
 		user = "dokku"
 	}
 	bin := dokkuBinary()
-	if systemdIsInit() {
-		service := "[Unit]\nDescription=Dokku retire service\nRequires=docker.service\nAfter=docker.service\n\n" +
-			"[Service]\nType=oneshot\nUser=" + user + "\nExecStart=" + bin + " ps:retire\n\n" +
-			"[Install]\nWantedBy=docker.service\n"
-		timer := "[Unit]\nDescription=Run dokku-retire.service every 5 minutes\n\n" +
-			"[Timer]\nOnCalendar=*:0/5\nPersistent=true\n\n" +
-			"[Install]\nWantedBy=timers.target\n"
-		dir := ctx.Env.SystemPath("/etc/systemd/system")
+	if !systemdIsInit() {
+		logs := ctx.Env.LogsDir()
+		if logs == "" {
+			logs = "/var/log/dokku"
+		}
+		cron := "PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n" +
+			s.cronWhen + " " + user + " " + bin + " " + s.args + " >> " + filepath.Join(logs, s.log) + " 2>&1\n"
+		dir := ctx.Env.SystemPath("/etc/cron.d")
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		if err := atomicfile.Write(filepath.Join(dir, "dokku-retire.service"), []byte(service), 0o644, nil); err != nil {
-			return err
-		}
-		if err := atomicfile.Write(filepath.Join(dir, "dokku-retire.timer"), []byte(timer), 0o644, nil); err != nil {
-			return err
-		}
-		if !ctx.Env.RealSystem() {
-			return nil
-		}
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		for _, args := range [][]string{
-			{"daemon-reload"},
-			{"--quiet", "reenable", "dokku-retire"},
-			{"--quiet", "enable", "dokku-retire.timer"},
-			{"--quiet", "start", "dokku-retire.timer"},
-		} {
-			if err := proc.Run(c, proc.Cmd{Name: "systemctl", Args: args, Stdout: discard{}, Stderr: ctx.Stderr}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return atomicfile.Write(filepath.Join(dir, s.name), []byte(cron), 0o644, nil)
 	}
-	logs := ctx.Env.LogsDir()
-	if logs == "" {
-		logs = "/var/log/dokku"
-	}
-	cron := "PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n" +
-		"*/5 * * * * " + user + " " + bin + " ps:retire >> " + filepath.Join(logs, "retire.log") + " 2>&1\n"
-	dir := ctx.Env.SystemPath("/etc/cron.d")
+	service := "[Unit]\nDescription=" + s.serviceDesc + "\nRequires=docker.service\nAfter=docker.service\n\n" +
+		"[Service]\nType=oneshot\nUser=" + user + "\nExecStart=" + bin + " " + s.args + "\n\n" +
+		"[Install]\nWantedBy=docker.service\n"
+	dir := ctx.Env.SystemPath("/etc/systemd/system")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(dir, "dokku-retire"), []byte(cron), 0o644, nil)
+	if err := atomicfile.Write(filepath.Join(dir, s.name+".service"), []byte(service), 0o644, nil); err != nil {
+		return err
+	}
+	steps := [][]string{{"daemon-reload"}, {"--quiet", "reenable", s.name}}
+	if s.timer != "" {
+		if err := atomicfile.Write(filepath.Join(dir, s.name+".timer"), []byte(s.timer), 0o644, nil); err != nil {
+			return err
+		}
+		steps = append(steps, []string{"--quiet", "enable", s.name + ".timer"}, []string{"--quiet", "start", s.name + ".timer"})
+	}
+	if !ctx.Env.RealSystem() {
+		return nil
+	}
+	c, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, args := range steps {
+		if err := proc.Run(c, proc.Cmd{Name: "systemctl", Args: args, Stdout: discard{}, Stderr: ctx.Stderr}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
