@@ -120,7 +120,6 @@ func install(ctx *plugin.Context, _ []string) error {
 	return nil
 }
 
-
 // migrateRestartPolicy moves a --restart docker option of the deploy phase
 // into the restart-policy property.
 func migrateRestartPolicy(ctx *plugin.Context, appName string) {
