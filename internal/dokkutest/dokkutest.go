@@ -16,6 +16,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	// The harness runs a binary built from these packages. Importing them
+	// puts their sources into the test cache key, so a cached result is never
+	// reused after the binary's code changed.
+	_ "github.com/godokku/dokku/internal/cli"
+	_ "github.com/godokku/dokku/plugins"
 )
 
 var (
