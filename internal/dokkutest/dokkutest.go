@@ -16,12 +16,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	// The harness runs a binary built from these packages. Importing them
-	// puts their sources into the test cache key, so a cached result is never
-	// reused after the binary's code changed.
-	_ "github.com/godokku/dokku/internal/cli"
-	_ "github.com/godokku/dokku/plugins"
 )
 
 var (
@@ -44,6 +38,7 @@ func Binary(t testing.TB) string {
 		return b
 	}
 	buildOnce.Do(func() {
+		touchSources()
 		dir, err := os.MkdirTemp("", "dokku-test-bin-")
 		if err != nil {
 			buildErr = err
@@ -61,6 +56,25 @@ func Binary(t testing.TB) string {
 		t.Fatal(buildErr)
 	}
 	return buildPath
+}
+
+// touchSources stats every file the binary is built from. go test records
+// the files a test process stats or opens and reuses a cached result only
+// while they are unchanged; the build happens in a child process it cannot
+// see, so without this an edited plugin could pass on a stale result.
+func touchSources() {
+	root := ModuleRoot()
+	for _, f := range []string{"go.mod", "go.sum"} {
+		os.Stat(filepath.Join(root, f))
+	}
+	for _, dir := range []string{"cmd", "internal", "plugins"} {
+		filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasSuffix(path, "_test.go") {
+				os.Stat(path)
+			}
+			return nil
+		})
+	}
 }
 
 // Root is a scratch Dokku installation.
