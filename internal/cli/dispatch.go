@@ -63,7 +63,7 @@ func resolveName(args []string) (string, string, []string) {
 }
 
 // execute is execute_dokku_cmd (runtime.md §4).
-func execute(ctx *plugin.Context, args []string) error {
+func execute(ctx *plugin.Context, args []string) (err error) {
 	e := ctx.Env
 	name, cmd, args := resolveName(args)
 	enabled := e.PluginEnabledPath()
@@ -80,9 +80,11 @@ func execute(ctx *plugin.Context, args []string) error {
 		args = append([]string{cmd}, rest...)
 	}
 
-	if err := maybeCaptureBuild(ctx, cmd, args); err != nil {
+	finishCapture, err := maybeCaptureBuild(ctx, cmd, args)
+	if err != nil {
 		return err
 	}
+	defer func() { finishCapture(err) }()
 
 	_, sub, _ := splitNS(args[0])
 	candidates := []struct{ dir, file string }{

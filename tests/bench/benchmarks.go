@@ -23,6 +23,9 @@ type Benchmark struct {
 	Runs    int                 // at least this many timed runs (else the -runs flag)
 	Setup   func(h *Host) error // once, before the warm-up runs; may check output
 	Measure func(h *Host, i int) ([]Sample, error)
+	// Teardown, when set, removes what Setup made outside the apps
+	// (keys, images); it runs after the measurement, also on failure.
+	Teardown func(h *Host)
 }
 
 // benchmarks is everything `make bench` runs, in order. A benchmark lives
@@ -38,6 +41,7 @@ func benchmarks() []*Benchmark {
 		appsReportBench(),
 		helpBench(),
 		triggerFanoutBench(),
+		redeployBench(),
 	}
 }
 

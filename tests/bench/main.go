@@ -117,6 +117,9 @@ func run() int {
 
 // measure sets a benchmark up, warms it up and collects its samples.
 func measure(h *Host, bm *Benchmark, runs, warmup int) ([]Stats, error) {
+	if bm.Teardown != nil {
+		defer bm.Teardown(h)
+	}
 	if bm.Setup != nil {
 		if err := bm.Setup(h); err != nil {
 			return nil, fmt.Errorf("setup: %w", err)

@@ -53,7 +53,7 @@ func pushSource(t *testing.T, k *SSHKey, content string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"Dockerfile": "FROM " + BaseImage(t) + "\nCOPY index.html /www/index.html\nEXPOSE 5000\n" +
+		"Dockerfile": "FROM " + BaseImage(t) + "\nCOPY index.html /www/index.html\n" +
 			`CMD ["httpd", "-f", "-p", "5000", "-h", "/www"]` + "\n",
 		"index.html": content,
 		"app.json":   pushAppJSON,
