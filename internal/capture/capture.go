@@ -41,7 +41,7 @@ func LogPath(e *env.Env, app, id string) string {
 	return filepath.Join(e.PluginDataRoot("builds"), app, id+".log")
 }
 
-var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+var validID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`) })
 
 // Session is a running capture.
 type Session struct {
@@ -71,7 +71,7 @@ func Start(ctx *plugin.Context, app, source string) (*Session, error) {
 	quiet := ctx.WithIO(strings.NewReader(""), io.Discard, ctx.Stderr)
 	id, _ := quiet.TriggerOutput("builds-generate-id")
 	id = strings.TrimSpace(firstLine(id))
-	if !validID.MatchString(id) {
+	if !validID().MatchString(id) {
 		id = "pid-" + pid
 	}
 	var own *atomicfile.Owner

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/atomicfile"
 )
@@ -101,10 +102,10 @@ func writeFile(path string, data []byte, perm os.FileMode, own *atomicfile.Owner
 	return nil
 }
 
-var shaRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+var shaRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`) })
 
 // IsSHA reports whether s is a full object name.
-func IsSHA(s string) bool { return shaRE.MatchString(s) }
+func IsSHA(s string) bool { return shaRE().MatchString(s) }
 
 // IsZeroSHA reports an all-zero object name (a deleted ref in a push).
 func IsZeroSHA(s string) bool { return IsSHA(s) && strings.Trim(s, "0") == "" }

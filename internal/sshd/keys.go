@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -58,7 +59,9 @@ func (e Entry) DisplayFingerprint() string {
 
 // forcedCommand matches the value of sshcommand's command= option; NAME is
 // quoted by current sshcommand versions and bare in old ones.
-var forcedCommand = regexp.MustCompile(`^FINGERPRINT=(\S+) NAME=(?:"([^"]*)"|(\S*)) ` + "`cat ([^`\\s]+)`" + ` \$SSH_ORIGINAL_COMMAND$`)
+var forcedCommand = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^FINGERPRINT=(\S+) NAME=(?:"([^"]*)"|(\S*)) ` + "`cat ([^`\\s]+)`" + ` \$SSH_ORIGINAL_COMMAND$`)
+})
 
 // ParseAuthorizedKeys splits an authorized_keys file into entries, one per
 // line, keeping lines it does not understand so a rewrite preserves them.
@@ -93,7 +96,7 @@ func ParseLine(line string) Entry {
 			continue
 		}
 		e.Command = strings.ReplaceAll(o[len("command=\""):len(o)-1], `\"`, `"`)
-		if m := forcedCommand.FindStringSubmatch(e.Command); m != nil {
+		if m := forcedCommand().FindStringSubmatch(e.Command); m != nil {
 			e.Dokku = true
 			e.Fingerprint = m[1]
 			e.Name = m[2] + m[3]
@@ -155,7 +158,7 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 // Fingerprint is ssh-keygen -l's SHA256 fingerprint of a key.
 func Fingerprint(key gossh.PublicKey) string { return gossh.FingerprintSHA256(key) }
 
-var validKeyName = regexp.MustCompile(`^[A-Za-z0-9_.@+-]+$`)
+var validKeyName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.@+-]+$`) })
 
 // MaxNameLength bounds key names.
 const MaxNameLength = 128
@@ -167,7 +170,7 @@ func ValidName(name string) error {
 	if name == "" {
 		return errors.New("A name is required to add a key, ie: dokku ssh-keys:add <name> <key-file>")
 	}
-	if len(name) > MaxNameLength || !validKeyName.MatchString(name) {
+	if len(name) > MaxNameLength || !validKeyName().MatchString(name) {
 		return fmt.Errorf("Invalid ssh key name %q: use only letters, digits and . _ @ + - (at most %d characters)", name, MaxNameLength)
 	}
 	return nil

@@ -167,7 +167,7 @@ var settings = setting.Spec{
 		}},
 		propKeepGitDir: {Scope: setting.AppAndGlobal, Validate: setting.Bool},
 		propRevEnvVar: {Scope: setting.AppOnly, KeepEmpty: true, Validate: func(v string) error {
-			if !envVarName.MatchString(v) {
+			if !envVarName().MatchString(v) {
 				return fmt.Errorf("Invalid environment variable name '%s'", v)
 			}
 			return nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -44,7 +45,7 @@ func newLoadImageCmd(ctx *plugin.Context) *cobra.Command {
 
 // imageRef accepts docker image references (no blanks or quotes that
 // could change the generated Dockerfile).
-var imageRef = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]*$`)
+var imageRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]*$`) })
 
 // runFromImage is git:from-image [--build-dir DIR] [--force] <app> <image>
 // [<git-username> <git-email>] and git:load-image (the image is first
@@ -58,7 +59,7 @@ func runFromImage(ctx *plugin.Context, o *fromImageOptions, args []string, load 
 	if image == "" {
 		return ui.Fail("Please specify a docker image")
 	}
-	if !imageRef.MatchString(image) {
+	if !imageRef().MatchString(image) {
 		return ui.Failf("Invalid docker image %q", image)
 	}
 	if o.buildDir != "" {
@@ -109,7 +110,7 @@ func triggerFromImage(ctx *plugin.Context, args []string) error {
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
-	if !imageRef.MatchString(image) {
+	if !imageRef().MatchString(image) {
 		return ui.Failf("Invalid docker image %q", image)
 	}
 	work, err := tempDir(ctx, "git_from_image")

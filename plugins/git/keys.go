@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -82,7 +83,7 @@ func newGenerateDeployKeyCmd(ctx *plugin.Context) *cobra.Command {
 	})
 }
 
-var hostName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.:\[\]-]*$`)
+var hostName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.:\[\]-]*$`) })
 
 // git:allow-host <host> appends the host's rsa key (ssh-keyscan) to
 // $DOKKU_ROOT/.ssh/known_hosts.
@@ -92,7 +93,7 @@ func newAllowHostCmd(ctx *plugin.Context) *cobra.Command {
 		if host == "" {
 			return ui.Fail("Please supply a git host")
 		}
-		if !hostName.MatchString(host) {
+		if !hostName().MatchString(host) {
 			return ui.Failf("Invalid host %q", host)
 		}
 		out, err := proc.Output(context.Background(), proc.Cmd{

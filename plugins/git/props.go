@@ -3,6 +3,7 @@ package git
 import (
 	"regexp"
 	"strconv"
+	"sync"
 
 	"github.com/godokku/dokku/internal/atomicfile"
 	"github.com/godokku/dokku/internal/gitrepo"
@@ -68,7 +69,7 @@ func archiveLimit(ctx *plugin.Context, key string, def int64) int64 {
 	return n
 }
 
-var envVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envVarName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 func owner(ctx *plugin.Context) *atomicfile.Owner {
 	if uid, gid, ok := ctx.Env.Owner(); ok {

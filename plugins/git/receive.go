@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/gitrepo"
@@ -73,7 +74,7 @@ func initRepo(ctx *plugin.Context, name string) error {
 	return nil
 }
 
-var gitWord = regexp.MustCompile(`^git-[a-z][a-z0-9-]*$`)
+var gitWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^git-[a-z][a-z0-9-]*$`) })
 
 // fallback answers every git-* word of the commands fallback (git over
 // ssh): git-receive-pack, git-upload-pack, and the rest through git-shell.
@@ -82,7 +83,7 @@ func fallback(ctx *plugin.Context, args []string) (bool, error) {
 		return false, nil
 	}
 	word := args[0]
-	if !gitWord.MatchString(word) {
+	if !gitWord().MatchString(word) {
 		return true, ui.Failf("Invalid git command %q", word)
 	}
 	raw := ""
