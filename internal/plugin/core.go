@@ -1,8 +1,10 @@
 package plugin
 
 import (
+	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Handler runs a command or trigger. For commands args[0] is the command
@@ -112,22 +114,33 @@ func (p *Plugin) Header() string {
 	return "Usage: dokku " + p.NS() + "[:COMMAND]\n\n" + p.Summary + "\n\nAdditional commands:"
 }
 
-// Registry holds the core plugins by directory name.
+// Registry holds the core plugins by directory name. Plugins are built on
+// first use: a command touches the one or two plugins it needs, not all of
+// them (start-up cost is most of a command's cost).
 type Registry struct {
 	Version string
-	byName  map[string]*Plugin
-	order   []*Plugin
+	ctors   map[string]func() *Plugin
+	mu      sync.Mutex
+	built   map[string]*Plugin
+	all     []*Plugin
 }
 
-// NewRegistry indexes plugins; version is written into their plugin.toml.
+// NewRegistry indexes already-built plugins; version is written into their
+// plugin.toml.
 func NewRegistry(version string, plugins ...*Plugin) *Registry {
-	r := &Registry{Version: version, byName: map[string]*Plugin{}}
+	ctors := make(map[string]func() *Plugin, len(plugins))
 	for _, p := range plugins {
-		r.byName[p.Name] = p
-		r.order = append(r.order, p)
+		p := p
+		ctors[p.Name] = func() *Plugin { return p }
 	}
-	sort.Slice(r.order, func(i, j int) bool { return r.order[i].Name < r.order[j].Name })
-	return r
+	return NewLazyRegistry(version, ctors)
+}
+
+// NewLazyRegistry indexes plugin constructors by directory name; each runs
+// once, when its plugin is first asked for. A constructor must return a
+// plugin whose Name is its key.
+func NewLazyRegistry(version string, ctors map[string]func() *Plugin) *Registry {
+	return &Registry{Version: version, ctors: ctors, built: map[string]*Plugin{}}
 }
 
 // Get returns a core plugin or nil.
@@ -135,15 +148,54 @@ func (r *Registry) Get(name string) *Plugin {
 	if r == nil {
 		return nil
 	}
-	return r.byName[name]
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.get(name)
 }
 
-// All returns the core plugins sorted by name.
+func (r *Registry) get(name string) *Plugin {
+	if p, ok := r.built[name]; ok {
+		return p
+	}
+	ctor, ok := r.ctors[name]
+	if !ok {
+		return nil
+	}
+	p := ctor()
+	if p.Name != name {
+		panic(fmt.Sprintf("core plugin registered as %q is named %q", name, p.Name))
+	}
+	r.built[name] = p
+	return p
+}
+
+// Has reports whether a core plugin of that name exists, without building it.
+func (r *Registry) Has(name string) bool {
+	if r == nil {
+		return false
+	}
+	_, ok := r.ctors[name]
+	return ok
+}
+
+// All returns every core plugin, sorted by name.
 func (r *Registry) All() []*Plugin {
 	if r == nil {
 		return nil
 	}
-	return r.order
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.all == nil {
+		names := make([]string, 0, len(r.ctors))
+		for n := range r.ctors {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			r.all = append(r.all, r.get(n))
+		}
+	}
+	return r.all
 }
 
 func sortedKeys[V any](m map[string]V) []string {
