@@ -15,8 +15,11 @@ const (
 
 // triggerFanoutBench times a trigger walk over 60 enabled community
 // plugins, 10 of which implement the trigger with a tiny shell hook, then
-// the same 10 hooks run directly; the difference is the runner's cost
-// (process start included, shown on its own as `plugn version`).
+// the same 10 hooks run directly and the start of the process alone
+// (`plugn version`). The fan-out overhead is what the walk costs beyond the
+// hooks themselves and beyond starting the process that fires it (inside a
+// running dokku command, the usual case, that start is already paid); the
+// raw difference is printed too.
 //
 // `dokku plugin:trigger` is root-only and re-runs `plugn trigger` as the
 // dokku user; plugins call `plugn trigger` themselves. Both reach the same
@@ -29,8 +32,9 @@ func triggerFanoutBench() *Benchmark {
 		Rows: []Row{
 			{Label: fmt.Sprintf("plugn trigger: %d hooks / %d plugins", fanoutImplementers, fanoutPlugins)},
 			{Label: "  the same hooks run directly"},
-			{Label: "  fan-out overhead (difference)", Target: 2 * time.Millisecond},
-			{Label: "  of which process start (plugn version)"},
+			{Label: "  process start (plugn version)"},
+			{Label: "  total - hooks"},
+			{Label: "  fan-out overhead (total - hooks - start)", Target: 2 * time.Millisecond},
 		},
 		Setup: f.setup,
 		Measure: func(h *Host, _ int) ([]Sample, error) {
@@ -50,7 +54,7 @@ func triggerFanoutBench() *Benchmark {
 			if err != nil {
 				return nil, err
 			}
-			return []Sample{total, hooks, total.Sub(hooks), start}, nil
+			return []Sample{total, hooks, start, total.Sub(hooks), total.Sub(hooks).Sub(start)}, nil
 		},
 	}
 }
