@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -127,6 +128,15 @@ func (e *Env) With(extra ...string) []string {
 func (e *Env) Bool(key string) bool {
 	v := e.Get(key)
 	return v != "" && v != "false" && v != "0"
+}
+
+// PID is DOKKU_PID, the process id of the dispatcher a command runs
+// under (builds stage their files with it), else this process's.
+func (e *Env) PID() string {
+	if p := e.Get("DOKKU_PID"); p != "" {
+		return p
+	}
+	return strconv.Itoa(os.Getpid())
 }
 
 // Path roots. Each is exported by Load, so plugins and children agree.

@@ -11,6 +11,22 @@ import (
 // word (as Dokku passes it); for triggers args are the trigger's arguments.
 type Handler func(ctx *Context, args []string) error
 
+// Rest returns a command's words after the command word (args[0]).
+func Rest(args []string) []string {
+	if len(args) <= 1 {
+		return nil
+	}
+	return args[1:]
+}
+
+// Arg returns args[i], or "" when there are fewer arguments.
+func Arg(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
 // Command is one command of a core plugin.
 type Command struct {
 	Name   string // full word: "apps:create", bare "apps", "urls", "git-hook"
@@ -196,13 +212,4 @@ func (r *Registry) All() []*Plugin {
 		}
 	}
 	return r.all
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

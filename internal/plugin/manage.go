@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -171,12 +173,12 @@ func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 			}
 		}
 	}
-	for _, t := range sortedKeys(p.Triggers) {
+	for _, t := range slices.Sorted(maps.Keys(p.Triggers)) {
 		if err := link(t); err != nil {
 			return err
 		}
 	}
-	for _, t := range sortedKeys(p.Tools) {
+	for _, t := range slices.Sorted(maps.Keys(p.Tools)) {
 		if _, dup := p.Triggers[t]; dup {
 			continue
 		}
@@ -184,7 +186,7 @@ func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 			return err
 		}
 	}
-	for _, name := range sortedKeys(p.Files) {
+	for _, name := range slices.Sorted(maps.Keys(p.Files)) {
 		path := filepath.Join(stage, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 
@@ -199,7 +201,7 @@ func (c *Context) configExports(plugin string) []string {
 	stored := c.pluginConfig()[plugin]
 	prefix := envName(plugin)
 	var out []string
-	for _, key := range sortedKeys(meta.Config) {
+	for _, key := range slices.Sorted(maps.Keys(meta.Config)) {
 		k := envName(key)
 		v := c.Env.Get(prefix + "_" + k)
 		if v == "" {

@@ -2,8 +2,10 @@ package plugin
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/BurntSushi/toml"
 )
@@ -45,7 +47,7 @@ func ParseMeta(path string, b []byte) (*Meta, error) {
 // RenderMeta writes the plugin.toml of a core plugin.
 func RenderMeta(description, version string, config map[string]string) string {
 	out := fmt.Sprintf("[plugin]\ndescription = %q\nversion = %q\n[plugin.config]\n", description, version)
-	for _, k := range sortedKeys(config) {
+	for _, k := range slices.Sorted(maps.Keys(config)) {
 		out += fmt.Sprintf("%s = %q\n", k, config[k])
 	}
 	return out

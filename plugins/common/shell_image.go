@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/godokku/dokku/internal/app"
+	"github.com/godokku/dokku/internal/archive"
 	"github.com/godokku/dokku/internal/atomicfile"
 	"github.com/godokku/dokku/internal/docker"
 	"github.com/godokku/dokku/internal/plugin"
@@ -96,10 +97,7 @@ func runImageIsCNBBased(ctx *plugin.Context, _ *commonOptions, args []string) er
 }
 
 func runImageIsHerokuishBased(ctx *plugin.Context, _ *commonOptions, args []string) error {
-	appName := ""
-	if len(args) > 1 {
-		appName = args[1]
-	}
+	appName := plugin.Arg(args, 1)
 	img, _ := inspectImage(ctx, args[0])
 	printBool(ctx, isHerokuishImage(ctx, img, appName))
 	return nil
@@ -194,7 +192,7 @@ func runCopyFromImage(ctx *plugin.Context, _ *commonOptions, args []string) erro
 			return fmt.Errorf("not a regular file")
 		})
 		if err != nil {
-			return ui.Failf("Unable to copy file %s from image: %v", src, copyError(err))
+			return ui.Failf("Unable to copy file %s from image: %v", src, copyError(err, ""))
 		}
 		if link == "" {
 			break
@@ -237,43 +235,40 @@ func runCopyDirFromImage(ctx *plugin.Context, _ *commonOptions, args []string) e
 	} else if !fi.IsDir() {
 		return ui.Failf("Destination %s is not a directory", dst)
 	}
-	x, err := newExtractor(dst)
+	root, err := realDir(dst)
 	if err != nil {
 		return err
 	}
+	o := archiveOptions("tar", strip)
 	// Symlinks are the image's own: kept as they are, never followed.
-	x.anySymlink = true
-	write := x.entry(strip)
+	o.Symlinks = archive.SymlinksAny
+	first := true
+	o.Visit = func(e *archive.Entry) (bool, error) {
+		if first && e.Kind != archive.KindDir {
+			return false, fmt.Errorf("not a directory")
+		}
+		first = false
+		return false, nil
+	}
 	c, cancel := context.WithTimeout(context.Background(), copyTimeout)
 	defer cancel()
-	first := true
 	err = d.CopyFromImage(c, image, src, labels, func(r io.Reader) error {
-		return walkTarStream(r, func(e *archiveEntry) error {
-			if first && e.kind != kindDir {
-				return fmt.Errorf("not a directory")
-			}
-			first = false
-			return write(e)
-		})
+		return archive.Extract(r, root, o)
 	})
-	if err == nil {
-		err = x.finish()
-	}
 	if err != nil {
-		return ui.Failf("Unable to copy directory %s from image: %v", src, copyError(err))
+		return ui.Failf("Unable to copy directory %s from image: %v", src, copyError(err, root))
 	}
 	return nil
 }
 
-func copyError(err error) error {
+func copyError(err error, root string) error {
 	if docker.IsNotFound(err) {
 		return errors.New("no such file or directory")
 	}
-	var r *rejection
-	if errors.As(err, &r) {
+	if r := archiveRejection(err, false, false); r != nil {
 		return errors.New(r.msg)
 	}
-	return err
+	return archiveDetail(err, root)
 }
 
 // runDockerCleanup: docker-cleanup [--global] [<app>] [<force>]. Without

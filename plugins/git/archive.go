@@ -45,7 +45,7 @@ func runFromArchive(ctx *plugin.Context, o *fromArchiveOptions, args []string) (
 	if err != nil {
 		return err
 	}
-	source := arg(args, 1)
+	source := plugin.Arg(args, 1)
 	if source == "" {
 		return ui.Fail("Please specify an archive url or -- for stdin")
 	}
@@ -58,14 +58,14 @@ func runFromArchive(ctx *plugin.Context, o *fromArchiveOptions, args []string) (
 	} else if s != nil {
 		defer func() { s.Finish(err) }()
 	}
-	return ctx.Trigger("git-from-archive", name, source, o.archiveType, arg(args, 2), arg(args, 3))
+	return ctx.Trigger("git-from-archive", name, source, o.archiveType, plugin.Arg(args, 2), plugin.Arg(args, 3))
 }
 
 // triggerFromArchive is git-from-archive <app> <url|--> <type> [<name>
 // <email>]: fetch the archive (http/https, or stdin for "--"), unpack it
 // safely, commit and deploy it.
 func triggerFromArchive(ctx *plugin.Context, args []string) error {
-	name, source, kind := arg(args, 0), arg(args, 1), arg(args, 2)
+	name, source, kind := plugin.Arg(args, 0), plugin.Arg(args, 1), plugin.Arg(args, 2)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -100,27 +100,11 @@ func triggerFromArchive(ctx *plugin.Context, args []string) error {
 	if err := os.Mkdir(src, 0o755); err != nil {
 		return err
 	}
-	x := &extractor{root: src, limits: limits}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	switch kind {
-	case "zip":
-		fi, _ := f.Stat()
-		err = x.extractZip(f, fi.Size())
-	default:
-		err = x.extractTar(f, kind == "tar.gz")
-	}
-	f.Close()
-	if err != nil {
+	if err := extractArchive(file, kind, src, limits); err != nil {
 		return archiveFailure(ctx, err)
 	}
 	os.Remove(file)
-	if err := hoist(src); err != nil {
-		return err
-	}
-	if err := fromDirectory(ctx, name, src, arg(args, 3), arg(args, 4)); err != nil {
+	if err := fromDirectory(ctx, name, src, plugin.Arg(args, 3), plugin.Arg(args, 4)); err != nil {
 		return err
 	}
 	metadata := source

@@ -1,16 +1,15 @@
 package git
 
 import (
-	"archive/tar"
-	"archive/zip"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
+
+	"github.com/godokku/dokku/internal/archive"
 )
 
 // archiveLimits bound what an archive may unpack to (git global
@@ -30,269 +29,108 @@ func refuse(format string, args ...any) error {
 	return &archiveError{audit: "[archive-security] " + fmt.Sprintf(format, args...)}
 }
 
-// extractor writes archive entries below root, refusing anything that
-// would land outside it or exceed the limits.
-type extractor struct {
-	root   string
-	limits archiveLimits
-	files  int64
-	size   int64
-}
-
-// cleanEntry validates an entry name: relative, no "..", no NUL.
-func (x *extractor) cleanEntry(name string) (string, error) {
-	if strings.ContainsRune(name, 0) {
-		return "", refuse("rejected entry with a NUL byte")
-	}
-	if strings.HasPrefix(name, "/") || filepath.IsAbs(name) || (len(name) > 1 && name[1] == ':') {
-		return "", refuse("rejected absolute path: %s", name)
-	}
-	for _, c := range strings.Split(strings.ReplaceAll(name, "\\", "/"), "/") {
-		if c == ".." {
-			return "", refuse("rejected path traversal: %s", name)
-		}
-	}
-	clean := path.Clean(strings.ReplaceAll(name, "\\", "/"))
-	if clean == "." || clean == "" {
-		return "", nil
-	}
-	return clean, nil
-}
-
-func (x *extractor) count() error {
-	x.files++
-	if x.files > x.limits.maxFiles {
-		return refuse("rejected archive: more than %d entries", x.limits.maxFiles)
-	}
-	return nil
-}
-
-// inside reports whether the (resolved) path p stays below root.
-func (x *extractor) inside(p string) bool {
-	rel, err := filepath.Rel(x.root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-// checkParents refuses to write through a symlink planted by an earlier
-// entry.
-func (x *extractor) checkParents(rel string) error {
-	dir := x.root
-	parts := strings.Split(path.Dir(rel), "/")
-	for _, p := range parts {
-		if p == "." || p == "" {
-			continue
-		}
-		dir = filepath.Join(dir, p)
-		fi, err := os.Lstat(dir)
-		if errors.Is(err, os.ErrNotExist) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if fi.Mode()&os.ModeSymlink != 0 {
-			return refuse("rejected entry through a symlink: %s", rel)
-		}
-	}
-	return nil
-}
-
-func (x *extractor) mkdir(rel string, mode os.FileMode) error {
-	if err := x.checkParents(rel + "/x"); err != nil {
-		return err
-	}
-	return os.MkdirAll(filepath.Join(x.root, filepath.FromSlash(rel)), dirMode(mode))
-}
-
-func dirMode(m os.FileMode) os.FileMode { return (m.Perm() | 0o700) & 0o755 }
-
-func fileMode(m os.FileMode) os.FileMode {
-	if m.Perm()&0o111 != 0 {
-		return 0o755
-	}
-	return 0o644
-}
-
-// file writes one regular file, counting its bytes against the size limit
-// (the declared size is not trusted).
-func (x *extractor) file(rel string, mode os.FileMode, r io.Reader) error {
-	if err := x.checkParents(rel); err != nil {
-		return err
-	}
-	dst := filepath.Join(x.root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	if fi, err := os.Lstat(dst); err == nil && !fi.Mode().IsRegular() {
-		return refuse("rejected entry replacing a non-file: %s", rel)
-	}
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode(mode))
-	if err != nil {
-		return err
-	}
-	remaining := x.limits.maxSize - x.size
-	n, err := io.Copy(f, io.LimitReader(r, remaining+1))
-	x.size += n
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if x.size > x.limits.maxSize {
-		return refuse("rejected archive: more than %d bytes once extracted", x.limits.maxSize)
-	}
-	return nil
-}
-
-// symlink creates a link whose target resolves inside root.
-func (x *extractor) symlink(rel, target string) error {
-	if err := x.checkParents(rel); err != nil {
-		return err
-	}
-	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, 0) {
-		return refuse("rejected symlink %s -> %s", rel, target)
-	}
-	dst := filepath.Join(x.root, filepath.FromSlash(rel))
-	resolved := filepath.Join(filepath.Dir(dst), filepath.FromSlash(target))
-	if !x.inside(resolved) {
-		return refuse("rejected symlink escaping the archive: %s -> %s", rel, target)
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	os.Remove(dst)
-	return os.Symlink(target, dst)
-}
-
-// extractTar unpacks a tar stream (optionally gzipped).
-func (x *extractor) extractTar(r io.Reader, gz bool) error {
-	if gz {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return fmt.Errorf("not a gzip archive: %w", err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	tr := tar.NewReader(r)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("reading the archive: %w", err)
-		}
-		if h.Typeflag == tar.TypeXGlobalHeader || h.Typeflag == tar.TypeXHeader {
-			continue
-		}
-		if err := x.count(); err != nil {
-			return err
-		}
-		rel, err := x.cleanEntry(h.Name)
-		if err != nil {
-			return err
-		}
-		if rel == "" || path.Base(rel) == "pax_global_header" {
-			continue
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = x.mkdir(rel, h.FileInfo().Mode())
-		case tar.TypeReg, tar.TypeRegA:
-			if h.Size > x.limits.maxSize-x.size {
-				return refuse("rejected archive: more than %d bytes once extracted", x.limits.maxSize)
+// archiveOptions is git:from-archive's extraction policy: the content of
+// a repository (directories, files by their execute bit, symlinks staying
+// inside), nothing else; the bytes actually unpacked count against
+// archive-max-size; a lone top-level directory is hoisted.
+func archiveOptions(kind string, limits archiveLimits) archive.Options {
+	o := archive.Options{
+		Format:     archive.Format(kind),
+		Hoist:      true,
+		MaxEntries: limits.maxFiles,
+		MaxBytes:   limits.maxSize,
+		Names:      archive.RefuseNUL | archive.WindowsPaths,
+		Symlinks:   archive.SymlinksInside,
+		Kinds:      archive.KindDir | archive.KindFile | archive.KindSymlink,
+		Replace: func(existing fs.FileMode, e *archive.Entry) archive.Action {
+			switch {
+			case e.Kind == archive.KindSymlink:
+				return archive.Remove
+			case e.Kind == archive.KindFile && existing.IsRegular():
+				return archive.Truncate
 			}
-			err = x.file(rel, h.FileInfo().Mode(), tr)
-		case tar.TypeSymlink:
-			err = x.symlink(rel, h.Linkname)
-		case tar.TypeLink:
-			err = refuse("rejected hard link %s -> %s", rel, h.Linkname)
-		default:
-			err = refuse("rejected special file %s", rel)
-		}
-		if err != nil {
-			return err
-		}
+			return archive.Refuse
+		},
+		Perms:        archive.PermsExecBit,
+		LexicalFirst: true,
 	}
+	if kind != "zip" {
+		// compat: in a tar, a file named pax_global_header anywhere is
+		// metadata.
+		o.Visit = func(e *archive.Entry) (bool, error) { return path.Base(e.Path) == "pax_global_header", nil }
+	}
+	return o
 }
 
-// extractZip unpacks a zip file.
-func (x *extractor) extractZip(f *os.File, size int64) error {
-	zr, err := zip.NewReader(f, size)
-	if err != nil {
-		return fmt.Errorf("not a zip archive: %w", err)
+// extractArchive unpacks the archive file (tar, tar.gz or zip) into root
+// and hoists a lone top-level directory.
+func extractArchive(file, kind, root string, limits archiveLimits) error {
+	return archiveErr(archive.ExtractFile(file, root, archiveOptions(kind, limits)), kind, root)
+}
+
+// archiveErr words an extraction error: refusals as audit lines
+// (*archiveError), the rest as the errors they always were.
+func archiveErr(err error, kind, root string) error {
+	var ae *archive.Error
+	if !errors.As(err, &ae) {
+		return err
 	}
-	for _, zf := range zr.File {
-		if err := x.count(); err != nil {
-			return err
+	// through is the path a refusal through a symlink names: a directory
+	// entry was checked as a parent of rel/x.
+	through := ae.Path
+	if ae.Kind == archive.KindDir {
+		through += "/x"
+	}
+	notDir := func(rel string) error {
+		return &fs.PathError{Op: "mkdir", Path: filepath.Join(root, filepath.FromSlash(rel)), Err: syscall.ENOTDIR}
+	}
+	switch ae.Reason {
+	case archive.TooManyEntries:
+		return refuse("rejected archive: more than %d entries", ae.Max)
+	case archive.TooManyBytes:
+		return refuse("rejected archive: more than %d bytes once extracted", ae.Max)
+	case archive.InvalidName:
+		return refuse("rejected entry with a NUL byte")
+	case archive.AbsolutePath:
+		return refuse("rejected absolute path: %s", ae.Name)
+	case archive.Traversal:
+		return refuse("rejected path traversal: %s", ae.Name)
+	case archive.ThroughSymlink:
+		return refuse("rejected entry through a symlink: %s", through)
+	case archive.ThroughFile:
+		// compat: the component below a file was lstat'ed, a file as the
+		// last parent was mkdir'ed.
+		if parent := path.Dir(through); ae.Dir != parent {
+			next, _, _ := strings.Cut(strings.TrimPrefix(parent, ae.Dir+"/"), "/")
+			return &fs.PathError{Op: "lstat", Path: filepath.Join(root, filepath.FromSlash(ae.Dir+"/"+next)), Err: syscall.ENOTDIR}
 		}
-		rel, err := x.cleanEntry(zf.Name)
-		if err != nil {
-			return err
-		}
-		if rel == "" {
-			continue
-		}
-		mode := zf.Mode()
+		return notDir(ae.Dir)
+	case archive.Exists:
 		switch {
-		case mode.IsDir():
-			err = x.mkdir(rel, mode)
-		case mode&os.ModeSymlink != 0:
-			rc, oerr := zf.Open()
-			if oerr != nil {
-				return oerr
-			}
-			target, rerr := io.ReadAll(io.LimitReader(rc, 4096))
-			rc.Close()
-			if rerr != nil {
-				return rerr
-			}
-			err = x.symlink(rel, string(target))
-		case mode.IsRegular():
-			if int64(zf.UncompressedSize64) > x.limits.maxSize-x.size {
-				return refuse("rejected archive: more than %d bytes once extracted", x.limits.maxSize)
-			}
-			rc, oerr := zf.Open()
-			if oerr != nil {
-				return oerr
-			}
-			err = x.file(rel, mode, rc)
-			rc.Close()
-		default:
-			err = refuse("rejected special file %s", rel)
+		case ae.Kind == archive.KindDir && ae.Existing&fs.ModeSymlink != 0:
+			return refuse("rejected entry through a symlink: %s", through)
+		case ae.Kind == archive.KindDir:
+			return notDir(ae.Path)
 		}
-		if err != nil {
-			return err
+		return refuse("rejected entry replacing a non-file: %s", ae.Path)
+	case archive.SymlinkTarget:
+		return refuse("rejected symlink %s -> %s", ae.Path, ae.Link)
+	case archive.SymlinkEscape:
+		return refuse("rejected symlink escaping the archive: %s -> %s", ae.Path, ae.Link)
+	case archive.Unsupported:
+		if ae.Kind == archive.KindHardlink {
+			return refuse("rejected hard link %s -> %s", ae.Path, ae.Link)
 		}
-	}
-	return nil
-}
-
-// hoist moves the content of a lone top-level directory up into root
-// (archives of a repository usually wrap everything in one directory).
-func hoist(root string) error {
-	ents, err := os.ReadDir(root)
-	if err != nil {
-		return err
-	}
-	if len(ents) != 1 || !ents[0].IsDir() || ents[0].Type()&os.ModeSymlink != 0 {
-		return nil
-	}
-	top := filepath.Join(root, ents[0].Name())
-	tmp := filepath.Join(root, ".dokku-hoist-"+ents[0].Name())
-	if err := os.Rename(top, tmp); err != nil {
-		return err
-	}
-	inner, err := os.ReadDir(tmp)
-	if err != nil {
-		return err
-	}
-	for _, e := range inner {
-		if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(root, e.Name())); err != nil {
-			return err
+		return refuse("rejected special file %s", ae.Path)
+	case archive.BadGzip:
+		return fmt.Errorf("not a gzip archive: %w", ae.Err)
+	case archive.BadArchive:
+		if kind == "zip" {
+			return fmt.Errorf("not a zip archive: %w", ae.Err)
 		}
+		return fmt.Errorf("reading the archive: %w", ae.Err)
+	case archive.BadEntry:
+		return ae.Err
 	}
-	return os.Remove(tmp)
+	return err
 }

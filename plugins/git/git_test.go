@@ -71,11 +71,17 @@ func tarOf(t *testing.T, hdrs []*tar.Header, bodies map[string]string) []byte {
 	return buf.Bytes()
 }
 
-func extractTarBytes(t *testing.T, data []byte, limits archiveLimits) (string, error) {
-	root := filepath.Join(t.TempDir(), "root")
+func extractBytes(t *testing.T, kind string, data []byte, limits archiveLimits) (string, error) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "archive")
+	os.WriteFile(file, data, 0o600)
+	root := filepath.Join(dir, "root")
 	os.Mkdir(root, 0o755)
-	x := &extractor{root: root, limits: limits}
-	return root, x.extractTar(bytes.NewReader(data), false)
+	return root, extractArchive(file, kind, root, limits)
+}
+
+func extractTarBytes(t *testing.T, data []byte, limits archiveLimits) (string, error) {
+	return extractBytes(t, "tar", data, limits)
 }
 
 var roomy = archiveLimits{maxSize: 1 << 20, maxFiles: 100}
@@ -88,11 +94,8 @@ func TestGitArchiveExtractSafe(t *testing.T) {
 		{Name: "top/link", Typeflag: tar.TypeSymlink, Linkname: "a/b.txt"},
 		{Name: "pax_global_header", Typeflag: tar.TypeXGlobalHeader},
 	}, map[string]string{"top/run.sh": "#!/bin/sh\n", "top/a/b.txt": "b\n"})
-	root, err := extractTarBytes(t, data, roomy)
+	root, err := extractTarBytes(t, data, roomy) // hoists top/
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hoist(root); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(root, "link")); string(b) != "b\n" {
@@ -107,21 +110,26 @@ func TestGitArchiveExtractSafe(t *testing.T) {
 }
 
 func TestGitArchiveExtractRefusals(t *testing.T) {
-	cases := map[string][]*tar.Header{
-		"absolute":       {{Name: "/etc/x", Typeflag: tar.TypeReg}},
-		"dotdot":         {{Name: "a/../../x", Typeflag: tar.TypeReg}},
-		"symlink abs":    {{Name: "l", Typeflag: tar.TypeSymlink, Linkname: "/etc"}},
-		"symlink out":    {{Name: "d/l", Typeflag: tar.TypeSymlink, Linkname: "../../x"}},
-		"through link":   {{Name: "l", Typeflag: tar.TypeSymlink, Linkname: "."}, {Name: "l/x", Typeflag: tar.TypeReg}},
-		"hardlink":       {{Name: "h", Typeflag: tar.TypeLink, Linkname: "/etc/passwd"}},
-		"device":         {{Name: "dev", Typeflag: tar.TypeChar}},
-		"replace a link": {{Name: "l", Typeflag: tar.TypeSymlink, Linkname: "x"}, {Name: "l", Typeflag: tar.TypeReg}},
+	cases := map[string]struct {
+		hdrs  []*tar.Header
+		audit string
+	}{
+		"absolute":       {[]*tar.Header{{Name: "/etc/x", Typeflag: tar.TypeReg}}, "rejected absolute path: /etc/x"},
+		"dotdot":         {[]*tar.Header{{Name: "a/../../x", Typeflag: tar.TypeReg}}, "rejected path traversal: a/../../x"},
+		"symlink abs":    {[]*tar.Header{{Name: "l", Typeflag: tar.TypeSymlink, Linkname: "/etc"}}, "rejected symlink l -> /etc"},
+		"symlink out":    {[]*tar.Header{{Name: "d/l", Typeflag: tar.TypeSymlink, Linkname: "../../x"}}, "rejected symlink escaping the archive: d/l -> ../../x"},
+		"through link":   {[]*tar.Header{{Name: "l", Typeflag: tar.TypeSymlink, Linkname: "."}, {Name: "l/x", Typeflag: tar.TypeReg}}, "rejected entry through a symlink: l/x"},
+		"hardlink":       {[]*tar.Header{{Name: "h", Typeflag: tar.TypeLink, Linkname: "/etc/passwd"}}, "rejected hard link h -> /etc/passwd"},
+		"device":         {[]*tar.Header{{Name: "dev", Typeflag: tar.TypeChar}}, "rejected special file dev"},
+		"replace a link": {[]*tar.Header{{Name: "l", Typeflag: tar.TypeSymlink, Linkname: "x"}, {Name: "l", Typeflag: tar.TypeReg}}, "rejected entry replacing a non-file: l"},
 	}
-	for name, hdrs := range cases {
-		_, err := extractTarBytes(t, tarOf(t, hdrs, nil), roomy)
+	for name, c := range cases {
+		_, err := extractTarBytes(t, tarOf(t, c.hdrs, nil), roomy)
 		var ae *archiveError
 		if !errors.As(err, &ae) || !strings.HasPrefix(ae.audit, "[archive-security] ") {
 			t.Errorf("%s: %v", name, err)
+		} else if ae.audit != "[archive-security] "+c.audit {
+			t.Errorf("%s: audit %q", name, ae.audit)
 		}
 	}
 	// Limits: entries, declared size, actual bytes.
@@ -142,14 +150,7 @@ func TestGitArchiveExtractZip(t *testing.T) {
 	f.Write([]byte("zipped\n"))
 	zw.Create("../evil")
 	zw.Close()
-	path := filepath.Join(t.TempDir(), "a.zip")
-	os.WriteFile(path, buf.Bytes(), 0o644)
-	zf, _ := os.Open(path)
-	defer zf.Close()
-	root := filepath.Join(t.TempDir(), "root")
-	os.Mkdir(root, 0o755)
-	x := &extractor{root: root, limits: roomy}
-	err := x.extractZip(zf, int64(buf.Len()))
+	root, err := extractBytes(t, "zip", buf.Bytes(), roomy)
 	var ae *archiveError
 	if !errors.As(err, &ae) {
 		t.Fatalf("zip with ../evil: %v", err)
