@@ -19,6 +19,7 @@ import (
 	"github.com/godokku/dokku/internal/docker"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/procfile"
+	"github.com/godokku/dokku/internal/stage"
 	"github.com/godokku/dokku/internal/ui"
 )
 
@@ -34,34 +35,11 @@ func ProcfilePath(ctx *plugin.Context, appName string) string {
 	return filepath.Join(dataDir(ctx, appName), "Procfile")
 }
 
-func pid(ctx *plugin.Context) string {
-	if p := ctx.Env.Get("DOKKU_PID"); p != "" {
-		return p
-	}
-	return strconv.Itoa(os.Getpid())
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
 // currentProcfile is the Procfile this process sees: the one staged by the
 // running build, else the promoted one; "" when there is none (or the build
 // staged a "missing" marker).
 func currentProcfile(ctx *plugin.Context, appName string) string {
-	base := ProcfilePath(ctx, appName)
-	staged := base + "." + pid(ctx)
-	if exists(staged + ".missing") {
-		return ""
-	}
-	if exists(staged) {
-		return staged
-	}
-	if exists(base) {
-		return base
-	}
-	return ""
+	return stage.Current(ProcfilePath(ctx, appName), ctx.Env.PID())
 }
 
 func hasProcfile(ctx *plugin.Context, appName string) bool {
@@ -138,12 +116,12 @@ func corePostExtract(ctx *plugin.Context, args []string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	removeStaleStaged(dir, pid(ctx))
+	removeStaleStaged(dir, ctx.Env.PID())
 	rel := strings.Trim(ctx.Props().Computed("ps", appName, PropProcfilePath, DefaultProcfilePath), "/")
 	if rel == "" {
 		rel = DefaultProcfilePath
 	}
-	staged := filepath.Join(dir, "Procfile."+pid(ctx))
+	staged := filepath.Join(dir, "Procfile."+ctx.Env.PID())
 	os.Remove(staged)
 	os.Remove(staged + ".missing")
 	var b []byte
@@ -239,16 +217,7 @@ func processAlive(pid int) bool {
 
 // promoteProcfile makes the staged Procfile the app's Procfile.
 func promoteProcfile(ctx *plugin.Context, appName string) error {
-	base := ProcfilePath(ctx, appName)
-	staged := base + "." + pid(ctx)
-	if exists(staged + ".missing") {
-		os.Remove(base)
-		return os.Remove(staged + ".missing")
-	}
-	if exists(staged) {
-		return os.Rename(staged, base)
-	}
-	return nil
+	return stage.Promote(ProcfilePath(ctx, appName), ctx.Env.PID())
 }
 
 // owner is the dokku user when running as root.

@@ -18,6 +18,7 @@ import (
 	"github.com/godokku/dokku/internal/healthcheck"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/sigil"
+	"github.com/godokku/dokku/internal/stage"
 	"github.com/godokku/dokku/internal/ui"
 )
 
@@ -29,48 +30,16 @@ const (
 	defaultUptime      = 10
 )
 
-func pid(ctx *plugin.Context) string {
-	if p := ctx.Env.Get("DOKKU_PID"); p != "" {
-		return p
-	}
-	return strconv.Itoa(os.Getpid())
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
 // stagedOrCurrent is the file this build sees: <file>.<PID>, else <file>;
 // "" when absent or staged as missing.
 func stagedOrCurrent(ctx *plugin.Context, appName, name string) string {
-	base := filepath.Join(dataDir(ctx, appName), name)
-	staged := base + "." + pid(ctx)
-	if exists(staged + ".missing") {
-		return ""
-	}
-	if exists(staged) {
-		return staged
-	}
-	if exists(base) {
-		return base
-	}
-	return ""
+	return stage.Current(filepath.Join(dataDir(ctx, appName), name), ctx.Env.PID())
 }
 
 // promoteStaged makes <file>.<PID> the current <file> (a missing marker
 // deletes it).
 func promoteStaged(ctx *plugin.Context, appName, name string) error {
-	base := filepath.Join(dataDir(ctx, appName), name)
-	staged := base + "." + pid(ctx)
-	if exists(staged + ".missing") {
-		os.Remove(base)
-		return os.Remove(staged + ".missing")
-	}
-	if exists(staged) {
-		return os.Rename(staged, base)
-	}
-	return nil
+	return stage.Promote(filepath.Join(dataDir(ctx, appName), name), ctx.Env.PID())
 }
 
 // appEnv is the merged app config.
@@ -100,7 +69,7 @@ func corePostExtract(ctx *plugin.Context, args []string) error {
 	if err := mkdirOwned(ctx, dir); err != nil {
 		return err
 	}
-	staged := filepath.Join(dir, "CHECKS."+pid(ctx))
+	staged := filepath.Join(dir, "CHECKS."+ctx.Env.PID())
 	os.Remove(staged)
 	os.Remove(staged + ".missing")
 	var b []byte
@@ -341,16 +310,10 @@ func checkDeploy(ctx *plugin.Context, args []string) error {
 	if schedulerOf(ctx, appName) != Name {
 		return nil
 	}
-	arg := func(i int) string {
-		if i < len(args) {
-			return args[i]
-		}
-		return ""
-	}
-	port, _ := strconv.Atoi(arg(3))
-	ip := arg(4)
+	port, _ := strconv.Atoi(plugin.Arg(args, 3))
+	ip := plugin.Arg(args, 4)
 	dynoName := processType
-	if idx := arg(5); idx != "" {
+	if idx := plugin.Arg(args, 5); idx != "" {
 		dynoName += "." + idx
 	}
 	u := ctx.UI()
