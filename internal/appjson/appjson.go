@@ -7,8 +7,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 )
 
 // AppJSON is the subset of app.json Dokku acts on.
@@ -108,10 +109,10 @@ func Parse(b []byte) (*AppJSON, error) {
 func (e EnvEntry) IsRequired() bool { return e.Required == nil || *e.Required }
 
 // EnvKeys returns the env entry names in order.
-func (a *AppJSON) EnvKeys() []string { return sortedKeys(a.Env) }
+func (a *AppJSON) EnvKeys() []string { return slices.Sorted(maps.Keys(a.Env)) }
 
 // FormationTypes returns the process types of formation in order.
-func (a *AppJSON) FormationTypes() []string { return sortedKeys(a.Formation) }
+func (a *AppJSON) FormationTypes() []string { return slices.Sorted(maps.Keys(a.Formation)) }
 
 // MaxParallel is formation.<type>.max_parallel when positive, else 1: how
 // many containers of the type the scheduler starts at once.
@@ -120,15 +121,6 @@ func (a *AppJSON) MaxParallel(processType string) int {
 		return *f.MaxParallel
 	}
 	return 1
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Read parses a file; a missing file is an empty AppJSON.

@@ -42,3 +42,25 @@ func Cobra(mk func(ctx *Context) *cobra.Command) Handler {
 		return cmd.Execute()
 	}
 }
+
+// GlobalFlags declares the dispatcher's global flags (--quiet, --trace,
+// --force, --app <name>) but those in except on a command, so that
+// `apps:list --quiet` or `apps:create --app x` parse: the dispatcher already
+// acted on them (environment, app name insertion), the command ignores them.
+func GlobalFlags(cmd *cobra.Command, except ...string) {
+	skip := map[string]bool{}
+	for _, e := range except {
+		skip[e] = true
+	}
+	fs := cmd.Flags()
+	var ignored bool
+	var ignoredApp string
+	for _, name := range []string{"quiet", "trace", "force"} {
+		if !skip[name] {
+			fs.BoolVar(&ignored, name, false, "")
+		}
+	}
+	if !skip["app"] {
+		fs.StringVar(&ignoredApp, "app", "", "")
+	}
+}

@@ -117,6 +117,40 @@ func Run(ctx *plugin.Context, s Spec, args []string) error {
 	return nil
 }
 
+// Command is the `<ns>:report` command handler: Run on the words after the
+// command word.
+func Command(s Spec) plugin.Handler {
+	return func(ctx *plugin.Context, args []string) error { return Run(ctx, s, plugin.Rest(args)) }
+}
+
+// Trigger is the `report <app>` trigger handler: Run for its first
+// argument; nothing without one.
+func Trigger(s Spec) plugin.Handler {
+	return func(ctx *plugin.Context, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return Run(ctx, s, args[:1])
+	}
+}
+
+// AppTrigger is the `report <app>` trigger handler of reports that verify
+// their app: the app's report, or its verification error (an unknown or
+// missing app exits 20).
+func AppTrigger(s Spec) plugin.Handler {
+	return func(ctx *plugin.Context, args []string) error {
+		name := plugin.Arg(args, 0)
+		if err := app.Verify(ctx, name); err != nil {
+			return err
+		}
+		values, err := s.Collect(ctx, name)
+		if err != nil {
+			return err
+		}
+		return Render(ctx, s, name, values, "", "stdout")
+	}
+}
+
 func one(ctx *plugin.Context, s Spec, appName string, p parsed) error {
 	values, err := s.Collect(ctx, appName)
 	if err != nil {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/godokku/dokku/internal/env"
@@ -72,5 +74,51 @@ func TestReportJSONAndFlags(t *testing.T) {
 	}
 	if err := Render(ctx, Spec{Type: "ps"}, "a", values, "--deployed", "json"); err == nil {
 		t.Fatal("json with an info flag must fail")
+	}
+}
+
+func TestReportCommandAndTrigger(t *testing.T) {
+	var out, errb bytes.Buffer
+	ctx := ctxWith(&out, &errb, true)
+	var seen []string
+	s := Spec{Namespace: "x", Type: "x", Collect: func(_ *plugin.Context, app string) (map[string]string, error) {
+		seen = append(seen, app)
+		return map[string]string{"--x-a": "1"}, nil
+	}}
+	// the command drops its command word
+	if err := Command(s)(ctx, []string{"x:report", "--global", "--x-a"}); err != nil || out.String() != "1\n" {
+		t.Fatalf("command: %v %q", err, out.String())
+	}
+	// the trigger reports its first argument only, and nothing without one
+	out.Reset()
+	if err := Trigger(s)(ctx, nil); err != nil || out.Len() != 0 {
+		t.Fatalf("trigger without args: %v %q", err, out.String())
+	}
+	if err := Trigger(s)(ctx, []string{"--global", "--x-a"}); err != nil || out.String() != "       X a:                           1\n" {
+		t.Fatalf("trigger: %v %q", err, out.String())
+	}
+	if len(seen) != 2 || seen[0] != "--global" || seen[1] != "--global" {
+		t.Fatalf("collected %v", seen)
+	}
+}
+
+func TestReportAppTrigger(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, "myapp"), 0o755)
+	var out, errb bytes.Buffer
+	ctx := plugin.NewContext(env.New([]string{"DOKKU_ROOT=" + root}), plugin.NewRegistry("1")).WithIO(nil, &out, &errb)
+	var seen []string
+	s := Spec{Namespace: "x", Type: "x", Collect: func(_ *plugin.Context, app string) (map[string]string, error) {
+		seen = append(seen, app)
+		return map[string]string{"--x-a": "1"}, nil
+	}}
+	if err := AppTrigger(s)(ctx, []string{"nope"}); ui.Code(err) != 20 || len(seen) != 0 {
+		t.Fatalf("unknown app: %v %v", err, seen)
+	}
+	if err := AppTrigger(s)(ctx, nil); err == nil || len(seen) != 0 {
+		t.Fatalf("no app: %v %v", err, seen)
+	}
+	if err := AppTrigger(s)(ctx, []string{"myapp", "--x-a"}); err != nil || out.String() != "=====> myapp x information\n       X a:                           1\n" {
+		t.Fatalf("report: %v %q", err, out.String())
 	}
 }

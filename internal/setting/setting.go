@@ -31,6 +31,10 @@ type Key struct {
 	Validate func(value string) error
 	// KeepEmpty stores an empty value instead of deleting (git rev-env-var).
 	KeepEmpty bool
+	// Value, when set, makes the value of the words given after the key
+	// (by default they are joined with spaces), before Validate; its error
+	// is returned as it is.
+	Value func(ctx *plugin.Context, appName string, words []string) (string, error)
 }
 
 // Spec describes a plugin's :set.
@@ -43,6 +47,12 @@ type Spec struct {
 	After func(ctx *plugin.Context, appName, key, value string) error
 	// Dynamic accepts keys outside Keys (e.g. "maintenance.<id>"), returning its Key.
 	Dynamic func(key string) (Key, bool)
+}
+
+// Command is the `<ns>:set` command handler: Run on the words after the
+// command word.
+func Command(s Spec) plugin.Handler {
+	return func(ctx *plugin.Context, args []string) error { return Run(ctx, s, plugin.Rest(args)) }
 }
 
 // Run parses args (after the command word) and applies the change.
@@ -91,6 +101,13 @@ func Run(ctx *plugin.Context, s Spec, args []string) error {
 	}
 	if !global && k.Scope == GlobalOnly {
 		return ui.Failf("The key '%s' can only be set globally", key)
+	}
+	if k.Value != nil {
+		v, err := k.Value(ctx, appName, pos[1:])
+		if err != nil {
+			return err
+		}
+		value = v
 	}
 	if value != "" && k.Validate != nil {
 		if err := k.Validate(value); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/godokku/dokku/internal/env"
@@ -82,5 +83,47 @@ func TestSettingQuiet(t *testing.T) {
 	Run(ctx.WithEnv(e), spec, []string{"myapp", "both", "x"})
 	if out.Len() != 0 {
 		t.Fatalf("quiet: %q", out.String())
+	}
+}
+
+func TestSettingValue(t *testing.T) {
+	ctx, out := setup(t)
+	var gotApp string
+	s := Spec{Plugin: "demo", Keys: map[string]Key{
+		"list": {Value: func(_ *plugin.Context, appName string, words []string) (string, error) {
+			gotApp = appName
+			if len(words) > 0 && words[0] == "bad" {
+				return "", ui.Fail("bad word")
+			}
+			return strings.Join(words, ","), nil
+		}},
+		"flag": {Validate: Bool, Value: func(*plugin.Context, string, []string) (string, error) { return "maybe", nil }},
+	}}
+	if err := Run(ctx, s, []string{"myapp", "list", "a", "b"}); err != nil || gotApp != "myapp" || out.String() != "=====> Setting list to a,b\n" {
+		t.Fatalf("%v %q %q", err, gotApp, out.String())
+	}
+	if v, _ := ctx.Props().Get("demo", "myapp", "list"); v != "a,b" {
+		t.Fatalf("stored %q", v)
+	}
+	out.Reset()
+	if err := Run(ctx, s, []string{"--global", "list"}); err != nil || gotApp != property.Global || out.String() != "=====> Unsetting list\n" {
+		t.Fatalf("%v %q %q", err, gotApp, out.String())
+	}
+	if err := Run(ctx, s, []string{"myapp", "list", "bad"}); err == nil || err.Error() != "bad word" {
+		t.Fatalf("error kept as is: %v", err)
+	}
+	// the value made is what gets validated
+	if err := Run(ctx, s, []string{"myapp", "flag", "true"}); err == nil || err.Error() != "Invalid value specified, valid values include: true, false" {
+		t.Fatalf("validated: %v", err)
+	}
+}
+
+func TestSettingCommand(t *testing.T) {
+	ctx, out := setup(t)
+	if err := Command(spec)(ctx, []string{"demo:set", "myapp", "both", "x"}); err != nil || out.String() != "=====> Setting both to x\n" {
+		t.Fatalf("%v %q", err, out.String())
+	}
+	if err := Command(spec)(ctx, nil); err == nil || err.Error() != "Please specify an app to run the command on" {
+		t.Fatalf("no words: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ const dockerTimeout = 3 * time.Second
 // runReport is `report [<app>|--all]`: host diagnostics, then the report
 // trigger for the app (or every app).
 func runReport(ctx *plugin.Context, args []string) error {
-	target := arg(args, 1)
+	target := plugin.Arg(args, 1)
 	for _, a := range args[1:] {
 		if a == "--format" || strings.HasPrefix(a, "--format=") {
 			return ui.Fail("--format flag not supported on global report")

@@ -28,13 +28,6 @@ func addStandard(p *plugin.Plugin) {
 	)
 }
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
 // runURLs is `url <app>` and `urls <app>`: the domains-urls trigger with
 // the command word as URL type (url = the first one).
 func runURLs(ctx *plugin.Context, args []string) error {
@@ -52,7 +45,7 @@ func runDeploy(ctx *plugin.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return ctx.Trigger("deploy", name, arg(args, 2), arg(args, 3))
+	return ctx.Trigger("deploy", name, plugin.Arg(args, 2), plugin.Arg(args, 3))
 }
 
 // runVersion prints `dokku version <version>`.

@@ -22,22 +22,7 @@ var reportSpec = report.Spec{
 	},
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
-func triggerReport(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
-}
-
 var setSpec = setting.Spec{
 	Plugin: pluginName,
 	Keys:   map[string]setting.Key{"appjson-path": {Scope: setting.AppAndGlobal}},
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setSpec, args[1:])
 }

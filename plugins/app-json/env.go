@@ -5,7 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 
 	schema "github.com/godokku/dokku/internal/appjson"
 	"github.com/godokku/dokku/internal/pipeline"
@@ -74,7 +75,7 @@ func processEnv(ctx *plugin.Context, appName string, a *schema.AppJSON) error {
 	}
 	u.Info1(fmt.Sprintf("Setting %d env var(s) from app.json", len(toSet)))
 	args := []string{"--no-restart", appName}
-	for _, k := range sortedKeys(toSet) {
+	for _, k := range slices.Sorted(maps.Keys(toSet)) {
 		args = append(args, k+"="+toSet[k])
 	}
 	// the values (generated secrets included) stay out of the deploy log
@@ -90,13 +91,4 @@ func generateSecret(length int) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(b), nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

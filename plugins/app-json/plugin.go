@@ -5,7 +5,11 @@
 // release task) and formation.
 package appjson
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+	"github.com/godokku/dokku/internal/setting"
+)
 
 // Plugin returns the app-json plugin registration.
 func Plugin() *plugin.Plugin {
@@ -14,8 +18,8 @@ func Plugin() *plugin.Plugin {
 		Description: "dokku core app-json plugin",
 		Summary:     "Manage app-json settings for an app",
 		Commands: []*plugin.Command{
-			{Name: "app-json:report", Args: "[<app>] [<flag>]", Desc: "Displays a app-json report for one or more apps", Run: runReport},
-			{Name: "app-json:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a app-json property for an app", Run: runSet},
+			{Name: "app-json:report", Args: "[<app>] [<flag>]", Desc: "Displays a app-json report for one or more apps", Run: report.Command(reportSpec)},
+			{Name: "app-json:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a app-json property for an app", Run: setting.Command(setSpec)},
 		},
 		Triggers: map[string]plugin.Handler{
 			"app-json-get-content":                triggerGetContent,
@@ -31,7 +35,7 @@ func Plugin() *plugin.Plugin {
 			"post-deploy":                         triggerPostDeploy,
 			"pre-release-builder":                 triggerPreReleaseBuilder,
 			"post-release-builder":                triggerPostReleaseBuilder,
-			"report":                              triggerReport,
+			"report":                              report.Trigger(reportSpec),
 		},
 	}
 }

@@ -1,7 +1,6 @@
 package appjson
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -103,8 +102,8 @@ func triggerPostDeploy(ctx *plugin.Context, args []string) error {
 }
 
 func triggerInstall(ctx *plugin.Context, args []string) error {
-	if err := ctx.Props().Setup(pluginName); err != nil {
-		return fmt.Errorf("Unable to install the app-json plugin: %s", err)
+	if err := plugin.SetupProperties(ctx, pluginName); err != nil {
+		return err
 	}
 	return atomicfile.MkdirAll(ctx.Env.PluginDataRoot(pluginName), 0o755, owner(ctx))
 }

@@ -30,7 +30,7 @@ var errNameTaken = errors.New("Name is already taken")
 // global ones, so any other word (even one starting with "-") is the name
 // and goes through the naming rule.
 func runCreate(ctx *plugin.Context, args []string) error {
-	return createApp(ctx, arg(positionals(rest(args)), 0))
+	return createApp(ctx, plugin.Arg(positionals(plugin.Rest(args)), 0))
 }
 
 // createApp validates a new name, makes $DOKKU_ROOT/<app>, records

@@ -21,14 +21,14 @@ type destroyOptions struct{ force bool }
 func newDestroyCmd(ctx *plugin.Context) *cobra.Command {
 	o := &destroyOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		name := arg(args, 0)
+		name := plugin.Arg(args, 0)
 		if err := app.Verify(ctx, name); err != nil {
 			return err
 		}
 		return destroyApp(ctx, name, o.force)
 	}}
 	cmd.Flags().BoolVar(&o.force, "force", false, "")
-	globalFlags(cmd, "force")
+	plugin.GlobalFlags(cmd, "force")
 	return cmd
 }
 

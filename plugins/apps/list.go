@@ -17,7 +17,7 @@ func newListCmd(ctx *plugin.Context) *cobra.Command {
 	o := &listOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, _ []string) error { return runList(ctx, o) }}
 	cmd.Flags().StringVar(&o.format, "format", "stdout", "")
-	globalFlags(cmd)
+	plugin.GlobalFlags(cmd)
 	return cmd
 }
 
@@ -55,8 +55,8 @@ func runList(ctx *plugin.Context, o *listOptions) error {
 
 func newExistsCmd(ctx *plugin.Context) *cobra.Command {
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		return app.Verify(ctx, arg(args, 0))
+		return app.Verify(ctx, plugin.Arg(args, 0))
 	}}
-	globalFlags(cmd)
+	plugin.GlobalFlags(cmd)
 	return cmd
 }

@@ -14,13 +14,13 @@ import (
 
 func appCmd(ctx *plugin.Context, run func(ctx *plugin.Context, name string) error) *cobra.Command {
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		name := arg(args, 0)
+		name := plugin.Arg(args, 0)
 		if err := app.Verify(ctx, name); err != nil {
 			return err
 		}
 		return run(ctx, name)
 	}}
-	globalFlags(cmd)
+	plugin.GlobalFlags(cmd)
 	return cmd
 }
 

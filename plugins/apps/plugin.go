@@ -3,7 +3,11 @@
 // triggers other plugins use to create, check and remove apps.
 package apps
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+	"github.com/godokku/dokku/internal/setting"
+)
 
 // Plugin returns the apps plugin registration.
 func Plugin() *plugin.Plugin {
@@ -21,8 +25,8 @@ func Plugin() *plugin.Plugin {
 			{Name: "apps:lock", Args: "<app>", Desc: "Locks an app for deployment", Run: plugin.Cobra(newLockCmd)},
 			{Name: "apps:locked", Args: "<app>", Desc: "Checks if an app is locked for deployment", Run: plugin.Cobra(newLockedCmd)},
 			{Name: "apps:rename", Args: "<old-app> <new-app>", Desc: "Rename an app", Run: plugin.Cobra(newRenameCmd)},
-			{Name: "apps:report", Args: "[<app>] [<flag>]", Desc: "Display report about an app", Run: runReport},
-			{Name: "apps:set", Args: "[--global] <app> <key> (<value>)", Desc: "Set or clear an apps property for an app", Run: runSet},
+			{Name: "apps:report", Args: "[<app>] [<flag>]", Desc: "Display report about an app", Run: report.Command(reportSpec)},
+			{Name: "apps:set", Args: "[--global] <app> <key> (<value>)", Desc: "Set or clear an apps property for an app", Run: setting.Command(settings)},
 			{Name: "apps:unlock", Args: "<app>", Desc: "Unlocks an app for deployment", Run: plugin.Cobra(newUnlockCmd)},
 			// compat: the bare `apps` word lists apps, as apps:list does.
 			{Name: "apps", Hidden: true, Run: plugin.Cobra(newListCmd)},
@@ -38,7 +42,7 @@ func Plugin() *plugin.Plugin {
 			"post-app-rename-setup": triggerPostAppRenameSetup,
 			"post-create":           triggerPostCreate,
 			"post-delete":           triggerPostDelete,
-			"report":                triggerReport,
+			"report":                report.AppTrigger(reportSpec),
 		},
 	}
 }

@@ -19,21 +19,21 @@ type copyOptions struct {
 func newRenameCmd(ctx *plugin.Context) *cobra.Command {
 	o := &copyOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		return renameApp(ctx, arg(args, 0), arg(args, 1), o)
+		return renameApp(ctx, plugin.Arg(args, 0), plugin.Arg(args, 1), o)
 	}}
 	cmd.Flags().BoolVar(&o.skipDeploy, "skip-deploy", false, "")
-	globalFlags(cmd)
+	plugin.GlobalFlags(cmd)
 	return cmd
 }
 
 func newCloneCmd(ctx *plugin.Context) *cobra.Command {
 	o := &copyOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		return cloneApp(ctx, arg(args, 0), arg(args, 1), o)
+		return cloneApp(ctx, plugin.Arg(args, 0), plugin.Arg(args, 1), o)
 	}}
 	cmd.Flags().BoolVar(&o.skipDeploy, "skip-deploy", false, "")
 	cmd.Flags().BoolVar(&o.ignoreExisting, "ignore-existing", false, "")
-	globalFlags(cmd)
+	plugin.GlobalFlags(cmd)
 	return cmd
 }
 

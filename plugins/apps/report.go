@@ -39,10 +39,6 @@ func collectReport(ctx *plugin.Context, name string) (map[string]string, error) 
 	return values, nil
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, rest(args))
-}
-
 // settings are the keys of apps:set. disable-autocreation is global only;
 // the deploy source pair is per app (normally written by deploy-source-set).
 var settings = setting.Spec{
@@ -52,8 +48,4 @@ var settings = setting.Spec{
 		propDeploySource:         {Scope: setting.AppOnly},
 		propDeploySourceMetadata: {Scope: setting.AppOnly},
 	},
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, settings, rest(args))
 }

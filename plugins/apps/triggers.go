@@ -9,19 +9,18 @@ import (
 	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/property"
-	"github.com/godokku/dokku/internal/report"
 	"github.com/godokku/dokku/internal/ui"
 )
 
 // triggerAppCreate is app-create <app>: apps:create for plugins.
 func triggerAppCreate(ctx *plugin.Context, args []string) error {
-	return createApp(ctx, arg(args, 0))
+	return createApp(ctx, plugin.Arg(args, 0))
 }
 
 // triggerAppDestroy is app-destroy <app>: apps:destroy for plugins (it
 // prompts unless DOKKU_APPS_FORCE_DELETE=1).
 func triggerAppDestroy(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -31,30 +30,30 @@ func triggerAppDestroy(ctx *plugin.Context, args []string) error {
 // triggerAppExists is app-exists <app>: exit 0 when the app exists, else
 // `App <app> does not exist` and exit 20.
 func triggerAppExists(ctx *plugin.Context, args []string) error {
-	return app.Verify(ctx, arg(args, 0))
+	return app.Verify(ctx, plugin.Arg(args, 0))
 }
 
 // triggerAppMaybeCreate is app-maybe-create <app> (first push of an app).
 func triggerAppMaybeCreate(ctx *plugin.Context, args []string) error {
-	return maybeCreateApp(ctx, arg(args, 0))
+	return maybeCreateApp(ctx, plugin.Arg(args, 0))
 }
 
 // triggerDeploySourceSet is deploy-source-set <app> <type> <metadata>.
 func triggerDeploySourceSet(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
 	props := ctx.Props()
-	if err := props.Write(pluginName, name, propDeploySource, arg(args, 1)); err != nil {
+	if err := props.Write(pluginName, name, propDeploySource, plugin.Arg(args, 1)); err != nil {
 		return err
 	}
-	return props.Write(pluginName, name, propDeploySourceMetadata, arg(args, 2))
+	return props.Write(pluginName, name, propDeploySourceMetadata, plugin.Arg(args, 2))
 }
 
 // triggerPostCreate makes the app's data directory (home of the deploy lock).
 func triggerPostCreate(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := property.ValidName(name); err != nil {
 		return ui.Fail(err.Error())
 	}
@@ -63,7 +62,7 @@ func triggerPostCreate(ctx *plugin.Context, args []string) error {
 
 // triggerPostDelete drops the app's apps properties and data directory.
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if property.ValidName(name) != nil || name == property.Global {
 		return nil
 	}
@@ -98,26 +97,13 @@ func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
 }
 
 func pair(args []string) (string, string, error) {
-	oldName, newName := arg(args, 0), arg(args, 1)
+	oldName, newName := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	for _, n := range []string{oldName, newName} {
 		if err := property.ValidName(n); err != nil || n == property.Global {
 			return "", "", ui.Failf("Invalid app name %q", n)
 		}
 	}
 	return oldName, newName, nil
-}
-
-// triggerReport is the report trigger: the apps:report block of one app.
-func triggerReport(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
-	if err := app.Verify(ctx, name); err != nil {
-		return err
-	}
-	values, err := collectReport(ctx, name)
-	if err != nil {
-		return err
-	}
-	return report.Render(ctx, reportSpec, name, values, "", "stdout")
 }
 
 // triggerInstall prepares the property store, records created-at for apps

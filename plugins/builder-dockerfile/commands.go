@@ -1,8 +1,6 @@
 package builderdockerfile
 
 import (
-	"fmt"
-
 	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/property"
@@ -24,17 +22,6 @@ var reportSpec = report.Spec{
 		report.Triple(ctx, v, pluginName, pluginName, appName, "dockerfile-path", defaultDockerfile)
 		return v, nil
 	},
-}
-
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
-func triggerReport(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
 }
 
 var setSpec = setting.Spec{
@@ -60,27 +47,6 @@ func runSet(ctx *plugin.Context, args []string) error {
 // DockerfilePath is the computed dockerfile-path (app, global, Dockerfile).
 func DockerfilePath(ctx *plugin.Context, appName string) string {
 	return ctx.Props().Computed(pluginName, appName, "dockerfile-path", defaultDockerfile)
-}
-
-func triggerInstall(ctx *plugin.Context, args []string) error {
-	if err := ctx.Props().Setup(pluginName); err != nil {
-		return fmt.Errorf("Unable to install the builder-dockerfile plugin: %s", err)
-	}
-	return nil
-}
-
-func triggerPostAppCloneSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Clone(pluginName, args[0], args[1])
-}
-
-func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Rename(pluginName, args[0], args[1])
 }
 
 func triggerPostDelete(ctx *plugin.Context, args []string) error {

@@ -3,7 +3,10 @@
 // EXPOSE-based port detection and the release relabelling.
 package builderdockerfile
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+)
 
 // Plugin returns the builder-dockerfile plugin registration.
 func Plugin() *plugin.Plugin {
@@ -12,7 +15,7 @@ func Plugin() *plugin.Plugin {
 		Description: "dokku core builder-dockerfile plugin",
 		Summary:     "Manage the dockerfile builder integration for an app",
 		Commands: []*plugin.Command{
-			{Name: "builder-dockerfile:report", Args: "[<app>] [<flag>]", Desc: "Displays a builder-dockerfile report for one or more apps", Run: runReport},
+			{Name: "builder-dockerfile:report", Args: "[<app>] [<flag>]", Desc: "Displays a builder-dockerfile report for one or more apps", Run: report.Command(reportSpec)},
 			{Name: "builder-dockerfile:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a builder-dockerfile property for an app", Run: runSet},
 		},
 		Triggers: map[string]plugin.Handler{
@@ -20,11 +23,11 @@ func Plugin() *plugin.Plugin {
 			"builder-detect":        triggerDetect,
 			"builder-release":       triggerRelease,
 			"core-post-extract":     triggerCorePostExtract,
-			"install":               triggerInstall,
-			"post-app-clone-setup":  triggerPostAppCloneSetup,
-			"post-app-rename-setup": triggerPostAppRenameSetup,
+			"install":               plugin.InstallProperties(pluginName),
+			"post-app-clone-setup":  plugin.CloneProperties(pluginName),
+			"post-app-rename-setup": plugin.RenameProperties(pluginName),
 			"post-delete":           triggerPostDelete,
-			"report":                triggerReport,
+			"report":                report.Trigger(reportSpec),
 		},
 	}
 }

@@ -28,17 +28,6 @@ func collect(ctx *plugin.Context, appName string) (map[string]string, error) {
 	return v, nil
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
-func triggerReport(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
-}
-
 var setSpec = setting.Spec{
 	Plugin: pluginName,
 	Keys: map[string]setting.Key{
@@ -55,8 +44,4 @@ var setSpec = setting.Spec{
 		}
 		return nil
 	},
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setSpec, args[1:])
 }

@@ -3,7 +3,11 @@
 // properties, and the images of an app.
 package builder
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+	"github.com/godokku/dokku/internal/setting"
+)
 
 // Plugin returns the builder plugin registration.
 func Plugin() *plugin.Plugin {
@@ -12,8 +16,8 @@ func Plugin() *plugin.Plugin {
 		Description: "dokku core builder plugin",
 		Summary:     "Manage builder settings for an app",
 		Commands: []*plugin.Command{
-			{Name: "builder:report", Args: "[<app>] [<flag>]", Desc: "Displays a builder report for one or more apps", Run: runReport},
-			{Name: "builder:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a builder property for an app", Run: runSet},
+			{Name: "builder:report", Args: "[<app>] [<flag>]", Desc: "Displays a builder report for one or more apps", Run: report.Command(reportSpec)},
+			{Name: "builder:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a builder property for an app", Run: setting.Command(setSpec)},
 		},
 		Triggers: map[string]plugin.Handler{
 			"builder-detect":             triggerDetect,
@@ -22,12 +26,12 @@ func Plugin() *plugin.Plugin {
 			"builder-image-is-cnb":       triggerImageIsCNB,
 			"builder-image-is-herokuish": triggerImageIsHerokuish,
 			"core-post-extract":          triggerCorePostExtract,
-			"install":                    triggerInstall,
-			"post-app-clone-setup":       triggerPostAppCloneSetup,
-			"post-app-rename-setup":      triggerPostAppRenameSetup,
+			"install":                    plugin.InstallProperties(pluginName),
+			"post-app-clone-setup":       plugin.CloneProperties(pluginName),
+			"post-app-rename-setup":      plugin.RenameProperties(pluginName),
 			"post-delete":                triggerPostDelete,
 			"post-release-builder":       triggerPostReleaseBuilder,
-			"report":                     triggerReport,
+			"report":                     report.Trigger(reportSpec),
 		},
 	}
 }

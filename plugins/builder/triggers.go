@@ -163,27 +163,6 @@ func ApplyBuildDir(workDir, buildDir string) error {
 	return nil
 }
 
-func triggerInstall(ctx *plugin.Context, args []string) error {
-	if err := ctx.Props().Setup(pluginName); err != nil {
-		return fmt.Errorf("Unable to install the builder plugin: %s", err)
-	}
-	return nil
-}
-
-func triggerPostAppCloneSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Clone(pluginName, args[0], args[1])
-}
-
-func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Rename(pluginName, args[0], args[1])
-}
-
 // triggerPostDelete drops the app's builder properties and removes every
 // image labelled with the app or named dokku/<app>.
 func triggerPostDelete(ctx *plugin.Context, args []string) error {

@@ -42,10 +42,7 @@ type listOptions struct{ format, kind, status string }
 func newListCmd(ctx *plugin.Context) *cobra.Command {
 	o := &listOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		name := ""
-		if len(args) > 0 {
-			name = args[0]
-		}
+		name := plugin.Arg(args, 0)
 		return runList(ctx, o, name)
 	}}
 	cmd.Flags().StringVar(&o.format, "format", "stdout", "")
@@ -168,7 +165,7 @@ type infoOptions struct{ format string }
 func newInfoCmd(ctx *plugin.Context) *cobra.Command {
 	o := &infoOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		return runInfo(ctx, o, arg(args, 0), arg(args, 1))
+		return runInfo(ctx, o, plugin.Arg(args, 0), plugin.Arg(args, 1))
 	}}
 	cmd.Flags().StringVar(&o.format, "format", "stdout", "")
 	return cmd
@@ -230,7 +227,7 @@ func currentID(ctx *plugin.Context, name string) (string, bool) {
 
 func newOutputCmd(ctx *plugin.Context) *cobra.Command {
 	return &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		return runOutput(ctx, arg(args, 0), arg(args, 1))
+		return runOutput(ctx, plugin.Arg(args, 0), plugin.Arg(args, 1))
 	}}
 }
 
@@ -286,7 +283,7 @@ func runOutput(ctx *plugin.Context, name, id string) error {
 
 func newCancelCmd(ctx *plugin.Context) *cobra.Command {
 	return &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		return runCancel(ctx, arg(args, 0))
+		return runCancel(ctx, plugin.Arg(args, 0))
 	}}
 }
 
@@ -364,7 +361,7 @@ type pruneOptions struct{ allApps bool }
 func newPruneCmd(ctx *plugin.Context) *cobra.Command {
 	o := &pruneOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		return runPrune(ctx, o, arg(args, 0))
+		return runPrune(ctx, o, plugin.Arg(args, 0))
 	}}
 	cmd.Flags().BoolVar(&o.allApps, "all-apps", false, "")
 	return cmd

@@ -15,7 +15,10 @@
 // is shown as "abandoned" and reaped (failed, exit -1) at the next prune.
 package builds
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+)
 
 const pluginName = "builds"
 
@@ -32,17 +35,17 @@ func Plugin() *plugin.Plugin {
 			{Name: "builds:list", Args: "[<app>] [--format json] [--kind build|deploy] [--status <status>]", Desc: "List builds", Run: plugin.Cobra(newListCmd)},
 			{Name: "builds:output", Args: "<app> [<build-id>|current]", Desc: "Show build output", Run: plugin.Cobra(newOutputCmd)},
 			{Name: "builds:prune", Args: "<app> [--all-apps]", Desc: "Prune build records to retention", Run: plugin.Cobra(newPruneCmd)},
-			{Name: "builds:report", Args: "[<app>] [<flag>]", Desc: "Display a build report for one or more apps", Run: runReport},
+			{Name: "builds:report", Args: "[<app>] [<flag>]", Desc: "Display a build report for one or more apps", Run: report.Command(reportSpec)},
 			{Name: "builds:set", Args: "[--global|<app>] <key> [<value>]", Desc: "Set or clear a builds property", Run: runSet},
 		},
 		Triggers: map[string]plugin.Handler{
 			"builds-generate-id":     triggerGenerateID,
 			"builds-record-finalize": triggerRecordFinalize,
 			"builds-record-start":    triggerRecordStart,
-			"install":                triggerInstall,
+			"install":                plugin.InstallProperties(pluginName),
 			"post-app-rename-setup":  triggerPostAppRenameSetup,
 			"post-delete":            triggerPostDelete,
-			"report":                 triggerReport,
+			"report":                 report.AppTrigger(reportSpec),
 		},
 	}
 }

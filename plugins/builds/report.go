@@ -57,10 +57,6 @@ func collectReport(ctx *plugin.Context, name string) (map[string]string, error) 
 	return values, nil
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
 var settings = setting.Spec{
 	Plugin: pluginName,
 	Keys:   map[string]setting.Key{"retention": {Scope: setting.AppAndGlobal, Validate: validRetention}},

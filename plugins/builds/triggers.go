@@ -7,19 +7,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/property"
-	"github.com/godokku/dokku/internal/report"
 	"github.com/godokku/dokku/internal/ui"
 )
-
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
 
 func warner(ctx *plugin.Context) func(string) { return ctx.UI().Warn }
 
@@ -42,7 +33,7 @@ func triggerGenerateID(ctx *plugin.Context, _ []string) error {
 // triggerRecordStart is builds-record-start <app> <id> <pid> <source>:
 // the running record; its kind follows from the source.
 func triggerRecordStart(ctx *plugin.Context, args []string) error {
-	name, id, pidArg, source := arg(args, 0), arg(args, 1), arg(args, 2), arg(args, 3)
+	name, id, pidArg, source := plugin.Arg(args, 0), plugin.Arg(args, 1), plugin.Arg(args, 2), plugin.Arg(args, 3)
 	if err := validApp(name); err != nil {
 		return err
 	}
@@ -69,7 +60,7 @@ func triggerRecordStart(ctx *plugin.Context, args []string) error {
 // triggerRecordFinalize is builds-record-finalize <app> <id> <exit>: the
 // terminal status (idempotent), then a prune to the retention count.
 func triggerRecordFinalize(ctx *plugin.Context, args []string) error {
-	name, id, codeArg := arg(args, 0), arg(args, 1), arg(args, 2)
+	name, id, codeArg := plugin.Arg(args, 0), plugin.Arg(args, 1), plugin.Arg(args, 2)
 	if err := validApp(name); err != nil {
 		return err
 	}
@@ -100,16 +91,9 @@ func triggerRecordFinalize(ctx *plugin.Context, args []string) error {
 	return s.prune(name, warner(ctx))
 }
 
-func triggerInstall(ctx *plugin.Context, _ []string) error {
-	if err := ctx.Props().Setup(pluginName); err != nil {
-		return ui.Failf("Unable to install the builds plugin: %s", err.Error())
-	}
-	return nil
-}
-
 // triggerPostDelete drops the app's records, logs and properties.
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if validApp(name) != nil {
 		return nil
 	}
@@ -121,7 +105,7 @@ func triggerPostDelete(ctx *plugin.Context, args []string) error {
 
 // triggerPostAppRenameSetup moves the records and properties to the new name.
 func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
-	oldName, newName := arg(args, 0), arg(args, 1)
+	oldName, newName := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if err := validApp(oldName); err != nil {
 		return err
 	}
@@ -135,17 +119,4 @@ func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
 		}
 	}
 	return ctx.Props().Rename(pluginName, oldName, newName)
-}
-
-// triggerReport prints the builds:report block of one app.
-func triggerReport(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
-	if err := app.Verify(ctx, name); err != nil {
-		return err
-	}
-	values, err := collectReport(ctx, name)
-	if err != nil {
-		return err
-	}
-	return report.Render(ctx, reportSpec, name, values, "", "stdout")
 }

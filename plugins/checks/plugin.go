@@ -36,18 +36,18 @@ func Plugin() *plugin.Plugin {
 		Commands: []*plugin.Command{
 			{Name: "checks:disable", Args: "<app> [process-type(s)]", Desc: "Disable zero-downtime deployment for all processes (or comma-separated process-type list) ***WARNING: this will cause downtime during deployments***", Run: runDisable},
 			{Name: "checks:enable", Args: "<app> [process-type(s)]", Desc: "Enable zero-downtime deployment for all processes (or comma-separated process-type list)", Run: runEnable},
-			{Name: "checks:report", Args: "[<app>] [<flag>]", Desc: "Displays a checks report for one or more apps", Run: runReport},
+			{Name: "checks:report", Args: "[<app>] [<flag>]", Desc: "Displays a checks report for one or more apps", Run: report.Command(reportSpec)},
 			{Name: "checks:run", Args: "<app> [process-type(s)]", Desc: "Runs zero-downtime checks for all processes (or comma-separated process-type list)", Run: runRun},
-			{Name: "checks:set", Args: "[--global|<app>] <key> <value>", Desc: "Set or clear a logs property for an app", Run: runSet},
+			{Name: "checks:set", Args: "[--global|<app>] <key> <value>", Desc: "Set or clear a logs property for an app", Run: setting.Command(setSpec)},
 			{Name: "checks:skip", Args: "<app> [process-type(s)]", Desc: "Skip zero-downtime checks for all processes (or comma-separated process-type list)", Run: runSkip},
 		},
 		Triggers: map[string]plugin.Handler{
 			"checks-get-property":   getProperty,
 			"install":               install,
-			"post-delete":           postDelete,
-			"post-app-clone-setup":  postAppCloneSetup,
-			"post-app-rename-setup": postAppRenameSetup,
-			"report":                reportTrigger,
+			"post-delete":           plugin.DestroyProperties("checks"),
+			"post-app-clone-setup":  plugin.CloneProperties("checks"),
+			"post-app-rename-setup": plugin.RenameProperties("checks"),
+			"report":                report.Trigger(reportSpec),
 		},
 	}
 }
@@ -218,24 +218,12 @@ func noneIfEmpty(ctx *plugin.Context, appName, key string) string {
 	return "none"
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
-func reportTrigger(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setting.Spec{
-		Plugin: "checks",
-		Keys: map[string]setting.Key{
-			PropWaitToRetire: {Scope: setting.AppAndGlobal, Validate: nonNegativeInt},
-		},
-	}, args[1:])
+// setSpec are the keys of checks:set.
+var setSpec = setting.Spec{
+	Plugin: "checks",
+	Keys: map[string]setting.Key{
+		PropWaitToRetire: {Scope: setting.AppAndGlobal, Validate: nonNegativeInt},
+	},
 }
 
 func nonNegativeInt(v string) error {
@@ -272,25 +260,4 @@ func install(ctx *plugin.Context, _ []string) error {
 		return err
 	}
 	return migrateConfig(ctx)
-}
-
-func postDelete(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return ctx.Props().Destroy("checks", args[0])
-}
-
-func postAppCloneSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Clone("checks", args[0], args[1])
-}
-
-func postAppRenameSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Rename("checks", args[0], args[1])
 }

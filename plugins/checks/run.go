@@ -9,6 +9,7 @@ import (
 
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/ui"
+	"github.com/godokku/dokku/plugins/ps"
 )
 
 // runRun is checks:run <app> [<type>[.<index>],...]: check-deploy against
@@ -20,7 +21,7 @@ func runRun(ctx *plugin.Context, args []string) error {
 	}
 	u := ctx.UI()
 	u.Info1("Running pre-flight checks")
-	formation := currentScale(ctx, appName)
+	formation := ps.CurrentScale(ctx, appName)
 	if types == All {
 		return checkTypes(ctx, appName, formation, "")
 	}
@@ -39,42 +40,19 @@ func runRun(ctx *plugin.Context, args []string) error {
 	return nil
 }
 
-type scaleEntry struct {
-	processType string
-	count       int
-}
-
-// currentScale is the app's formation from ps-current-scale.
-func currentScale(ctx *plugin.Context, appName string) []scaleEntry {
-	out, _ := ctx.TriggerOutput("ps-current-scale", appName)
-	var entries []scaleEntry
-	for _, line := range strings.Split(out, "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			continue
-		}
-		entries = append(entries, scaleEntry{k, n})
-	}
-	return entries
-}
-
-func checkTypes(ctx *plugin.Context, appName string, formation []scaleEntry, only string) error {
+func checkTypes(ctx *plugin.Context, appName string, formation []ps.Formation, only string) error {
 	found := false
 	for _, e := range formation {
-		if only != "" && e.processType != only {
+		if only != "" && e.ProcessType != only {
 			continue
 		}
 		found = true
-		if IsDisabled(ctx, appName, e.processType) {
-			ctx.UI().Info1(fmt.Sprintf("Zero downtime is disabled for app (%s.%s). Skipping checks", appName, e.processType))
+		if IsDisabled(ctx, appName, e.ProcessType) {
+			ctx.UI().Info1(fmt.Sprintf("Zero downtime is disabled for app (%s.%s). Skipping checks", appName, e.ProcessType))
 			continue
 		}
-		for i := 1; i <= e.count; i++ {
-			if err := checkProcess(ctx, appName, e.processType, strconv.Itoa(i)); err != nil {
+		for i := 1; i <= e.Quantity; i++ {
+			if err := checkProcess(ctx, appName, e.ProcessType, strconv.Itoa(i)); err != nil {
 				return err
 			}
 		}

@@ -12,17 +12,10 @@ import (
 	"github.com/godokku/dokku/internal/ui"
 )
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
 // triggerConfigGet is config-get ($APP $KEY | --global $KEY): the raw value
 // without a newline; a missing key or app prints nothing and succeeds.
 func triggerConfigGet(ctx *plugin.Context, args []string) error {
-	name, key := arg(args, 0), arg(args, 1)
+	name, key := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if name != Global && !app.Exists(ctx, name) {
 		return nil
 	}
@@ -31,7 +24,7 @@ func triggerConfigGet(ctx *plugin.Context, args []string) error {
 
 // triggerConfigGetGlobal is config-get-global ($KEY).
 func triggerConfigGetGlobal(ctx *plugin.Context, args []string) error {
-	return printValue(ctx, Global, arg(args, 0))
+	return printValue(ctx, Global, plugin.Arg(args, 0))
 }
 
 func printValue(ctx *plugin.Context, name, key string) error {
@@ -47,17 +40,17 @@ func printValue(ctx *plugin.Context, name, key string) error {
 
 // triggerConfigExport is config-export ($APP $GLOBAL $MERGED $FORMAT).
 func triggerConfigExport(ctx *plugin.Context, args []string) error {
-	global, err := strconv.ParseBool(arg(args, 1))
+	global, err := strconv.ParseBool(plugin.Arg(args, 1))
 	if err != nil {
 		return ui.Fail(err.Error())
 	}
-	merged, err := strconv.ParseBool(arg(args, 2))
+	merged, err := strconv.ParseBool(plugin.Arg(args, 2))
 	if err != nil {
 		return ui.Fail(err.Error())
 	}
 	name := Global
 	if !global {
-		name = arg(args, 0)
+		name = plugin.Arg(args, 0)
 		if !app.Exists(ctx, name) {
 			return ui.AppNotExist(name)
 		}
@@ -66,7 +59,7 @@ func triggerConfigExport(ctx *plugin.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := Export(m, arg(args, 3))
+	s, err := Export(m, plugin.Arg(args, 3))
 	if err != nil {
 		return ui.Fail(err.Error())
 	}
@@ -81,7 +74,7 @@ func triggerConfigSet(ctx *plugin.Context, args []string) error {
 		restart = false
 		args = args[1:]
 	}
-	name, err := triggerScope(ctx, arg(args, 0))
+	name, err := triggerScope(ctx, plugin.Arg(args, 0))
 	if err != nil {
 		return err
 	}
@@ -91,12 +84,12 @@ func triggerConfigSet(ctx *plugin.Context, args []string) error {
 // triggerConfigUnset is config-unset ($APP|--global $KEY [$RESTART_BOOL]);
 // the restart flag defaults to false.
 func triggerConfigUnset(ctx *plugin.Context, args []string) error {
-	name, err := triggerScope(ctx, arg(args, 0))
+	name, err := triggerScope(ctx, plugin.Arg(args, 0))
 	if err != nil {
 		return err
 	}
-	restart, _ := strconv.ParseBool(arg(args, 2))
-	return UnsetMany(ctx, name, []string{arg(args, 1)}, restart)
+	restart, _ := strconv.ParseBool(plugin.Arg(args, 2))
+	return UnsetMany(ctx, name, []string{plugin.Arg(args, 1)}, restart)
 }
 
 func triggerScope(ctx *plugin.Context, name string) (string, error) {
@@ -120,7 +113,7 @@ func triggerDockerArgs(ctx *plugin.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if !app.Exists(ctx, name) {
 		return ui.AppNotExist(name)
 	}
@@ -140,7 +133,7 @@ func triggerDockerArgs(ctx *plugin.Context, args []string) error {
 
 // triggerPostCreate prepares an app's config directories.
 func triggerPostCreate(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := ctx.Props().SetupApp("config", name); err != nil {
 		return err
 	}
@@ -149,7 +142,7 @@ func triggerPostCreate(ctx *plugin.Context, args []string) error {
 
 // triggerPostDelete removes an app's environment and config properties.
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if name == "" || name == Global {
 		return nil
 	}
@@ -162,12 +155,12 @@ func triggerPostDelete(ctx *plugin.Context, args []string) error {
 // triggerPostAppCloneSetup copies the old app's environment into the new
 // one (keys of the old app win).
 func triggerPostAppCloneSetup(ctx *plugin.Context, args []string) error {
-	return copyEnv(ctx, arg(args, 0), arg(args, 1))
+	return copyEnv(ctx, plugin.Arg(args, 0), plugin.Arg(args, 1))
 }
 
 // triggerPostAppRenameSetup moves the old app's environment to the new one.
 func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
-	oldApp, newApp := arg(args, 0), arg(args, 1)
+	oldApp, newApp := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if err := copyEnv(ctx, oldApp, newApp); err != nil {
 		return err
 	}
@@ -200,8 +193,8 @@ func copyEnv(ctx *plugin.Context, oldApp, newApp string) error {
 // triggerInstall sets up the config property tree and migrates pre-0.38
 // ENV files.
 func triggerInstall(ctx *plugin.Context, args []string) error {
-	if err := ctx.Props().Setup("config"); err != nil {
-		return fmt.Errorf("Unable to install the config plugin: %w", err)
+	if err := plugin.SetupProperties(ctx, "config"); err != nil {
+		return err
 	}
 	return MigrateEnvFiles(ctx)
 }

@@ -11,13 +11,6 @@ import (
 	"github.com/godokku/dokku/internal/ui"
 )
 
-func rest(args []string) []string {
-	if len(args) <= 1 {
-		return nil
-	}
-	return args[1:]
-}
-
 func validateAll(domains []string) error {
 	for _, d := range domains {
 		if !ValidHostname(d) {
@@ -115,7 +108,7 @@ func addDomains(ctx *plugin.Context, name string, domains []string) error {
 }
 
 func appAndDomains(ctx *plugin.Context, args []string, cmd string) (string, []string, error) {
-	pos := rest(args)
+	pos := plugin.Rest(args)
 	name, err := app.VerifyArg(ctx, pos, 0)
 	if err != nil {
 		return "", nil, err
@@ -180,7 +173,7 @@ func runSet(ctx *plugin.Context, args []string) error {
 }
 
 func runClear(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, rest(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -196,7 +189,7 @@ func runClear(ctx *plugin.Context, args []string) error {
 }
 
 func runReset(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, rest(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -243,7 +236,7 @@ func disableDomains(ctx *plugin.Context, name string, restart bool) error {
 }
 
 func runEnable(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, rest(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -251,7 +244,7 @@ func runEnable(ctx *plugin.Context, args []string) error {
 }
 
 func runDisable(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, rest(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -259,7 +252,7 @@ func runDisable(ctx *plugin.Context, args []string) error {
 }
 
 func runSetup(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, rest(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -267,7 +260,7 @@ func runSetup(ctx *plugin.Context, args []string) error {
 }
 
 func globalDomains(args []string, cmd string) ([]string, error) {
-	d := rest(args)
+	d := plugin.Rest(args)
 	if len(d) == 0 {
 		return nil, ui.Failf("Please specify a domain name. Usage: dokku %s <domain> [<domain> ...]", cmd)
 	}
@@ -383,8 +376,4 @@ func boolString(b bool) string {
 		return "true"
 	}
 	return "false"
-}
-
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec(), rest(args))
 }

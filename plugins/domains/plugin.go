@@ -1,6 +1,9 @@
 package domains
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+)
 
 // Plugin returns the domains plugin registration. Help lines are in the
 // sorted order Dokku's bash help prints them.
@@ -19,7 +22,7 @@ func Plugin() *plugin.Plugin {
 			{Name: "domains:enable", Args: "<app>", Desc: "Enable VHOST support", Run: runEnable},
 			{Name: "domains:remove", Args: "<app> " + list, Desc: "Remove domains from app", Run: runRemove},
 			{Name: "domains:remove-global", Args: list, Desc: "Remove global domain names", Run: runRemoveGlobal},
-			{Name: "domains:report", Args: "[<app>|--global] [<flag>]", Desc: "Displays a domains report for one or more apps", Run: runReport},
+			{Name: "domains:report", Args: "[<app>|--global] [<flag>]", Desc: "Displays a domains report for one or more apps", Run: report.Command(reportSpec())},
 			{Name: "domains:reset", Args: "<app>", Desc: "Reset app domains to global-configured domains", Run: runReset},
 			{Name: "domains:set", Args: "<app> " + list, Desc: "Set domains for app", Run: runSet},
 			{Name: "domains:set-global", Args: list, Desc: "Set global domain names", Run: runSetGlobal},

@@ -12,19 +12,12 @@ import (
 	"github.com/godokku/dokku/internal/ui"
 )
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
 // restartWanted reads the RESTART_APP argument of domains-enable/disable:
 // "false" and "--no-restart" mean no restart.
 func restartWanted(v string) bool { return v != "false" && v != "--no-restart" }
 
 func triggerAdd(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -35,14 +28,14 @@ func triggerAdd(ctx *plugin.Context, args []string) error {
 }
 
 func triggerList(ctx *plugin.Context, args []string) error {
-	for _, d := range appDomains(ctx, arg(args, 0)) {
+	for _, d := range appDomains(ctx, plugin.Arg(args, 0)) {
 		fmt.Fprintln(ctx.Stdout, d)
 	}
 	return nil
 }
 
 func triggerURLs(ctx *plugin.Context, args []string) error {
-	name, kind := arg(args, 0), arg(args, 1)
+	name, kind := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -56,30 +49,30 @@ func triggerURLs(ctx *plugin.Context, args []string) error {
 }
 
 func triggerVhostEnabled(ctx *plugin.Context, args []string) error {
-	if appVhostEnabled(ctx, arg(args, 0)) {
+	if appVhostEnabled(ctx, plugin.Arg(args, 0)) {
 		return nil
 	}
 	return ui.Exit(1)
 }
 
 func triggerEnable(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
-	return enableDomains(ctx, name, restartWanted(arg(args, 1)))
+	return enableDomains(ctx, name, restartWanted(plugin.Arg(args, 1)))
 }
 
 func triggerDisable(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
-	return disableDomains(ctx, name, restartWanted(arg(args, 1)))
+	return disableDomains(ctx, name, restartWanted(plugin.Arg(args, 1)))
 }
 
 func triggerSetup(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -89,7 +82,7 @@ func triggerSetup(ctx *plugin.Context, args []string) error {
 // triggerCoreDeploy warns when an IP is used as domain while the distro's
 // default nginx site would answer for it.
 func triggerCoreDeploy(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if ctx.TriggerValue("proxy-type", name) != "nginx" {
 		return nil
 	}
@@ -113,14 +106,14 @@ func triggerCoreDeploy(ctx *plugin.Context, args []string) error {
 // triggerCloneSetup keeps the clone's own default domains (created by its
 // post-create): domains are not shared between apps.
 func triggerCloneSetup(ctx *plugin.Context, args []string) error {
-	os.Remove(filepath.Join(ctx.Env.AppRoot(arg(args, 1)), "URLS"))
+	os.Remove(filepath.Join(ctx.Env.AppRoot(plugin.Arg(args, 1)), "URLS"))
 	return nil
 }
 
 // triggerRenameSetup carries the old app's domains over, turning default
 // `<old>.<domain>` entries into `<new>.<domain>`.
 func triggerRenameSetup(ctx *plugin.Context, args []string) error {
-	oldApp, newApp := arg(args, 0), arg(args, 1)
+	oldApp, newApp := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if oldApp == "" || newApp == "" {
 		return nil
 	}
@@ -148,8 +141,8 @@ func triggerRenameSetup(ctx *plugin.Context, args []string) error {
 }
 
 func triggerReport(ctx *plugin.Context, args []string) error {
-	if arg(args, 0) == "" {
+	if plugin.Arg(args, 0) == "" {
 		return nil
 	}
-	return report.Run(ctx, reportSpec(), []string{arg(args, 0)})
+	return report.Run(ctx, reportSpec(), []string{plugin.Arg(args, 0)})
 }

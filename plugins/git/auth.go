@@ -113,7 +113,7 @@ func netrcToken(what, v string) error {
 
 // credentials reads the auth arguments; a password may be piped on stdin.
 func credentials(ctx *plugin.Context, args []string) (host, user, pass string, err error) {
-	host, user, pass = arg(args, 0), arg(args, 1), arg(args, 2)
+	host, user, pass = plugin.Arg(args, 0), plugin.Arg(args, 1), plugin.Arg(args, 2)
 	if host == "" {
 		return "", "", "", ui.Fail("Please specify a host")
 	}

@@ -23,7 +23,7 @@ import (
 // apps:rename/clone): build rev, or the deploy branch head, under the
 // deploy lock. Outside a capture (ps:rebuild --all, renames) it starts one.
 func triggerReceiveApp(ctx *plugin.Context, args []string) (err error) {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func triggerReceiveApp(ctx *plugin.Context, args []string) (err error) {
 		}
 		defer func() { s.Finish(err) }()
 	}
-	return receiveApp(ctx, name, arg(args, 1))
+	return receiveApp(ctx, name, plugin.Arg(args, 1))
 }
 
 // receiveApp is git_receive_app <app> [<rev>]: nothing without a
@@ -113,7 +113,7 @@ func buildAppRepo(ctx *plugin.Context, name, rev string) error {
 		tmpRoot = "/tmp"
 	}
 	sweepBuildDirs(tmpRoot)
-	dir, err := os.MkdirTemp(tmpRoot, "dokku-"+pidString(ctx)+"-git_build_app_repo.")
+	dir, err := os.MkdirTemp(tmpRoot, "dokku-"+ctx.Env.PID()+"-git_build_app_repo.")
 	if err != nil {
 		return ui.Failf("Unable to create a build directory: %s", err.Error())
 	}
@@ -201,11 +201,4 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
-}
-
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
 }

@@ -142,10 +142,6 @@ func collectReport(ctx *plugin.Context, name string) (map[string]string, error) 
 	return values, nil
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
 func validPositive(v string) error {
 	if n, err := strconv.ParseInt(v, 10, 64); err != nil || n <= 0 {
 		return fmt.Errorf("Invalid value specified, must be a positive integer")
@@ -176,8 +172,4 @@ var settings = setting.Spec{
 		propArchiveMaxSize:  {Scope: setting.GlobalOnly, Validate: validPositive},
 		propArchiveMaxFiles: {Scope: setting.GlobalOnly, Validate: validPositive},
 	},
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, settings, args[1:])
 }

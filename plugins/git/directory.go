@@ -23,11 +23,11 @@ const (
 
 // triggerFromDirectory is git-from-directory <app> <dir> [<name> <email>].
 func triggerFromDirectory(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
-	return fromDirectory(ctx, name, arg(args, 1), arg(args, 2), arg(args, 3))
+	return fromDirectory(ctx, name, plugin.Arg(args, 1), plugin.Arg(args, 2), plugin.Arg(args, 3))
 }
 
 // tempDir makes /tmp/dokku-<PID>-<what>.XXXXXX (0755).
@@ -36,7 +36,7 @@ func tempDir(ctx *plugin.Context, what string) (string, error) {
 	if root == "" {
 		root = "/tmp"
 	}
-	dir, err := os.MkdirTemp(root, "dokku-"+pidString(ctx)+"-"+what+".")
+	dir, err := os.MkdirTemp(root, "dokku-"+ctx.Env.PID()+"-"+what+".")
 	if err != nil {
 		return "", ui.Failf("Unable to create a temporary directory: %s", err.Error())
 	}

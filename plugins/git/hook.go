@@ -23,10 +23,7 @@ func hookLine(w io.Writer, msg string) { io.WriteString(w, hookPrefix+msg+"\n") 
 // deployed; a failure exits non-zero, so git rejects the push and the
 // branch does not move.
 func runHook(ctx *plugin.Context, args []string) error {
-	name := ""
-	if len(args) > 1 {
-		name = args[1]
-	}
+	name := plugin.Arg(args, 1)
 	if err := checkName(ctx, name); err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func runFromImage(ctx *plugin.Context, o *fromImageOptions, args []string, load 
 	if err != nil {
 		return err
 	}
-	image := arg(args, 1)
+	image := plugin.Arg(args, 1)
 	if image == "" {
 		return ui.Fail("Please specify a docker image")
 	}
@@ -99,14 +99,14 @@ func runFromImage(ctx *plugin.Context, o *fromImageOptions, args []string, load 
 			return ui.Failf("Unable to pull %s: %s", image, err.Error())
 		}
 	}
-	return ctx.Trigger("git-from-image", name, image, o.buildDir, arg(args, 2), arg(args, 3))
+	return ctx.Trigger("git-from-image", name, image, o.buildDir, plugin.Arg(args, 2), plugin.Arg(args, 3))
 }
 
 // triggerFromImage is git-from-image <app> <image> [<build-dir> <name>
 // <email>]: a Dockerfile FROM the image (plus the build dir's files) is
 // committed and deployed, and source-image records the image.
 func triggerFromImage(ctx *plugin.Context, args []string) error {
-	name, image, buildDir := arg(args, 0), arg(args, 1), arg(args, 2)
+	name, image, buildDir := plugin.Arg(args, 0), plugin.Arg(args, 1), plugin.Arg(args, 2)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func triggerFromImage(ctx *plugin.Context, args []string) error {
 	if err := ctx.Props().Write(pluginName, name, propSourceImage, image); err != nil {
 		return err
 	}
-	if err := fromDirectory(ctx, name, work, arg(args, 3), arg(args, 4)); err != nil {
+	if err := fromDirectory(ctx, name, work, plugin.Arg(args, 3), plugin.Arg(args, 4)); err != nil {
 		return err
 	}
 	return ctx.Trigger("deploy-source-set", name, "docker-image", image)

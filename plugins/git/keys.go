@@ -89,7 +89,7 @@ var hostName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(
 // $DOKKU_ROOT/.ssh/known_hosts.
 func newAllowHostCmd(ctx *plugin.Context) *cobra.Command {
 	return &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		host := arg(args, 0)
+		host := plugin.Arg(args, 0)
 		if host == "" {
 			return ui.Fail("Please supply a git host")
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 
@@ -36,7 +35,7 @@ func acquireDeployLock(ctx *plugin.Context, name string) (*deployLock, error) {
 	}
 	id := ctx.Env.Get(capture.EnvID)
 	if id == "" {
-		id = "pid-" + pidString(ctx)
+		id = "pid-" + ctx.Env.PID()
 	}
 	// A releasing deploy removes the file after we opened it: lock again
 	// until the locked file is the one at the path.
@@ -112,11 +111,4 @@ func lockHeld(ctx *plugin.Context, name string) bool {
 	}
 	flock(f, unix.LOCK_UN)
 	return false
-}
-
-func pidString(ctx *plugin.Context) string {
-	if p := ctx.Env.Get("DOKKU_PID"); p != "" {
-		return p
-	}
-	return strconv.Itoa(os.Getpid())
 }

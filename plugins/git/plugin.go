@@ -1,6 +1,10 @@
 package git
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+	"github.com/godokku/dokku/internal/setting"
+)
 
 const pluginName = "git"
 
@@ -21,8 +25,8 @@ func Plugin() *plugin.Plugin {
 			{Name: "git:initialize", Args: "<app>", Desc: "Initialize a git repository for an app", Run: plugin.Cobra(newInitializeCmd)},
 			{Name: "git:load-image", Args: "[--build-dir DIRECTORY] <app> <docker-image> [<git-username> <git-email>]", Desc: "Updates an app's git repository with a docker image loaded from stdin", Run: plugin.Cobra(newLoadImageCmd)},
 			{Name: "git:public-key", Desc: "Outputs the dokku public deploy key", Run: plugin.Cobra(newPublicKeyCmd)},
-			{Name: "git:report", Args: "[<app>] [<flag>]", Desc: "Displays a git report for one or more apps", Run: runReport},
-			{Name: "git:set", Args: "<app> <key> (<value>)", Desc: "Set or clear a git property for an app", Run: runSet},
+			{Name: "git:report", Args: "[<app>] [<flag>]", Desc: "Displays a git report for one or more apps", Run: report.Command(reportSpec)},
+			{Name: "git:set", Args: "<app> <key> (<value>)", Desc: "Set or clear a git property for an app", Run: setting.Command(settings)},
 			{Name: "git:status", Args: "<app>", Desc: "Show the working tree status for an app", Run: plugin.Cobra(newStatusCmd)},
 			{Name: "git:sync", Args: "[--build|--build-if-changes] [--skip-deploy-branch] <app> <repository> [<git-ref>]", Desc: "Clone or fetch an app from remote git repo", Run: plugin.Cobra(newSyncCmd)},
 			{Name: "git:unlock", Args: "<app> [--force]", Desc: "Removes previous git clone folder for new deployment", Run: plugin.Cobra(newUnlockCmd)},
@@ -46,7 +50,7 @@ func Plugin() *plugin.Plugin {
 			"post-create":           triggerPostCreate,
 			"post-delete":           triggerPostDelete,
 			"receive-app":           triggerReceiveApp,
-			"report":                triggerReport,
+			"report":                report.AppTrigger(reportSpec),
 		},
 	}
 }

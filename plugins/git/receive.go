@@ -86,10 +86,7 @@ func fallback(ctx *plugin.Context, args []string) (bool, error) {
 	if !gitWord().MatchString(word) {
 		return true, ui.Failf("Invalid git command %q", word)
 	}
-	raw := ""
-	if len(args) > 1 {
-		raw = args[1]
-	}
+	raw := plugin.Arg(args, 1)
 	if len(args) > 2 {
 		// A path with blanks arrives split in several words: refuse it
 		// rather than act on its first word.

@@ -58,7 +58,7 @@ func runSync(ctx *plugin.Context, o *syncOptions, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	remote, ref := arg(args, 1), arg(args, 2)
+	remote, ref := plugin.Arg(args, 1), plugin.Arg(args, 2)
 	if remote == "" {
 		return ui.Fail("Missing GIT_REMOTE parameter")
 	}

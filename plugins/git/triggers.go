@@ -15,7 +15,6 @@ import (
 	"github.com/godokku/dokku/internal/gitrepo"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/property"
-	"github.com/godokku/dokku/internal/report"
 	"github.com/godokku/dokku/internal/ui"
 )
 
@@ -29,7 +28,7 @@ func validApp(name string) error {
 
 // triggerPostCreate gives a new app its bare repository and hook.
 func triggerPostCreate(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := validApp(name); err != nil {
 		return err
 	}
@@ -39,7 +38,7 @@ func triggerPostCreate(ctx *plugin.Context, args []string) error {
 // triggerPostDelete drops the git properties and git:sync's clone folder
 // (the repository goes with $DOKKU_ROOT/<app>).
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if validApp(name) != nil {
 		return nil
 	}
@@ -155,41 +154,42 @@ func copyEntry(src, dst string, d fs.DirEntry, own *atomicfile.Owner) error {
 }
 
 func triggerPostAppCloneSetup(ctx *plugin.Context, args []string) error {
-	oldName, newName := arg(args, 0), arg(args, 1)
-	if err := validApp(oldName); err != nil {
-		return err
-	}
-	if err := validApp(newName); err != nil {
-		return err
-	}
-	if err := copyAppDir(ctx, oldName, newName); err != nil {
+	oldName, newName, err := copyApp(ctx, args)
+	if err != nil {
 		return err
 	}
 	return ctx.Props().Clone(pluginName, oldName, newName)
 }
 
 func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
-	oldName, newName := arg(args, 0), arg(args, 1)
-	if err := validApp(oldName); err != nil {
-		return err
-	}
-	if err := validApp(newName); err != nil {
-		return err
-	}
-	if err := copyAppDir(ctx, oldName, newName); err != nil {
+	oldName, newName, err := copyApp(ctx, args)
+	if err != nil {
 		return err
 	}
 	return ctx.Props().Rename(pluginName, oldName, newName)
 }
 
+// copyApp is what post-app-clone-setup and post-app-rename-setup <old>
+// <new> share: both names checked, then copyAppDir.
+func copyApp(ctx *plugin.Context, args []string) (oldName, newName string, err error) {
+	oldName, newName = plugin.Arg(args, 0), plugin.Arg(args, 1)
+	if err := validApp(oldName); err != nil {
+		return "", "", err
+	}
+	if err := validApp(newName); err != nil {
+		return "", "", err
+	}
+	return oldName, newName, copyAppDir(ctx, oldName, newName)
+}
+
 // triggerHasCode is git-has-code <app> [<branch>]: exit 0 when the branch
 // (default: the deploy branch) has a commit.
 func triggerHasCode(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if validApp(name) != nil {
 		return ui.Exit(1)
 	}
-	branch := arg(args, 1)
+	branch := plugin.Arg(args, 1)
 	if branch == "" {
 		branch = deployBranch(ctx, name)
 	}
@@ -204,13 +204,13 @@ func triggerHasCode(ctx *plugin.Context, args []string) error {
 
 // triggerDeployBranch is git-deploy-branch <app>: the computed deploy branch.
 func triggerDeployBranch(ctx *plugin.Context, args []string) error {
-	fmt.Fprintln(ctx.Stdout, deployBranch(ctx, arg(args, 0)))
+	fmt.Fprintln(ctx.Stdout, deployBranch(ctx, plugin.Arg(args, 0)))
 	return nil
 }
 
 // triggerGetProperty is git-get-property <app> <key>: the computed value.
 func triggerGetProperty(ctx *plugin.Context, args []string) error {
-	name, key := arg(args, 0), arg(args, 1)
+	name, key := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	var v string
 	switch key {
 	case propDeployBranch:
@@ -234,7 +234,7 @@ func triggerGetProperty(ctx *plugin.Context, args []string) error {
 
 // triggerRevision is git-revision <app>: the deploy branch head.
 func triggerRevision(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := validApp(name); err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func triggerRevision(ctx *plugin.Context, args []string) error {
 // <metadata>: once an app is deployed from anything but an image,
 // source-image no longer describes it.
 func triggerDeploySourceSet(ctx *plugin.Context, args []string) error {
-	name, kind := arg(args, 0), arg(args, 1)
+	name, kind := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if validApp(name) != nil || kind == "docker-image" {
 		return nil
 	}
@@ -291,16 +291,4 @@ func triggerInstall(ctx *plugin.Context, _ []string) error {
 		}
 	}
 	return nil
-}
-
-func triggerReport(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
-	if err := app.Verify(ctx, name); err != nil {
-		return err
-	}
-	values, err := collectReport(ctx, name)
-	if err != nil {
-		return err
-	}
-	return report.Render(ctx, reportSpec, name, values, "", "stdout")
 }

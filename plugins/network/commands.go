@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/godokku/dokku/internal/app"
+	"github.com/godokku/dokku/internal/docker"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/ui"
 )
@@ -57,12 +58,37 @@ func networkArg(f flagArgs) (string, error) {
 	return f.pos[0], nil
 }
 
-func runCreate(ctx *plugin.Context, args []string) error {
+// networkCommand parses the arguments of a command on one network (after
+// the command word): its flags and the network name.
+func networkCommand(args []string) (flagArgs, string, error) {
 	f, err := parseFlags(args[1:], "text")
 	if err != nil {
-		return err
+		return f, "", err
 	}
 	name, err := networkArg(f)
+	return f, name, err
+}
+
+// existingNetwork looks a network up; "Network does not exist" without one.
+func existingNetwork(ctx *plugin.Context, name string) (*docker.Network, error) {
+	e, err := newEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, cancel := withTimeout()
+	defer cancel()
+	n, err := e.NetworkGet(c, name)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, ui.Fail("Network does not exist")
+	}
+	return n, nil
+}
+
+func runCreate(ctx *plugin.Context, args []string) error {
+	_, name, err := networkCommand(args)
 	if err != nil {
 		return err
 	}
@@ -80,11 +106,7 @@ func runCreate(ctx *plugin.Context, args []string) error {
 }
 
 func runDestroy(ctx *plugin.Context, args []string) error {
-	f, err := parseFlags(args[1:], "text")
-	if err != nil {
-		return err
-	}
-	name, err := networkArg(f)
+	f, name, err := networkCommand(args)
 	if err != nil {
 		return err
 	}
@@ -113,52 +135,25 @@ func runDestroy(ctx *plugin.Context, args []string) error {
 }
 
 func runExists(ctx *plugin.Context, args []string) error {
-	f, err := parseFlags(args[1:], "text")
+	_, name, err := networkCommand(args)
 	if err != nil {
 		return err
 	}
-	name, err := networkArg(f)
-	if err != nil {
+	if _, err := existingNetwork(ctx, name); err != nil {
 		return err
-	}
-	e, err := newEngine(ctx)
-	if err != nil {
-		return err
-	}
-	c, cancel := withTimeout()
-	defer cancel()
-	n, err := e.NetworkGet(c, name)
-	if err != nil {
-		return err
-	}
-	if n == nil {
-		return ui.Fail("Network does not exist")
 	}
 	ctx.UI().Info1Quiet("Network exists")
 	return nil
 }
 
 func runInfo(ctx *plugin.Context, args []string) error {
-	f, err := parseFlags(args[1:], "text")
+	f, name, err := networkCommand(args)
 	if err != nil {
 		return err
 	}
-	name, err := networkArg(f)
+	n, err := existingNetwork(ctx, name)
 	if err != nil {
 		return err
-	}
-	e, err := newEngine(ctx)
-	if err != nil {
-		return err
-	}
-	c, cancel := withTimeout()
-	defer cancel()
-	n, err := e.NetworkGet(c, name)
-	if err != nil {
-		return err
-	}
-	if n == nil {
-		return ui.Fail("Network does not exist")
 	}
 	if f.format == "json" {
 		b, err := json.Marshal(n)

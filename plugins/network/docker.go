@@ -12,6 +12,7 @@ import (
 	"github.com/godokku/dokku/internal/docker"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/ui"
+	"github.com/godokku/dokku/plugins/ps"
 )
 
 // engine is the part of the Docker client this plugin uses.
@@ -241,7 +242,7 @@ func BuildConfig(ctx *plugin.Context, appName string) (failed int, err error) {
 	if !app.IsDeployed(ctx, appName) {
 		return 0, nil
 	}
-	formation := currentScale(ctx, appName)
+	formation := ps.CurrentScale(ctx, appName)
 	if len(formation) == 0 {
 		return 0, nil
 	}
@@ -251,9 +252,9 @@ func BuildConfig(ctx *plugin.Context, appName string) (failed int, err error) {
 		return 0, err
 	}
 	for _, f := range formation {
-		for i := 1; i <= f.count; i++ {
+		for i := 1; i <= f.Quantity; i++ {
 			idx := strconv.Itoa(i)
-			cid := readFirstLine(stateFile(ctx, appName, "CONTAINER", f.processType, idx))
+			cid := readFirstLine(stateFile(ctx, appName, "CONTAINER", f.ProcessType, idx))
 			if cid == "" {
 				continue
 			}
@@ -266,15 +267,15 @@ func BuildConfig(ctx *plugin.Context, appName string) (failed int, err error) {
 			if info == nil || !info.Running {
 				continue
 			}
-			ip, err := ContainerIP(ctx, e, appName, f.processType, cid)
+			ip, err := ContainerIP(ctx, e, appName, f.ProcessType, cid)
 			if err != nil || ip == "" {
 				failed++
 				continue
 			}
-			if err := writeStateFile(ctx, []string{appName, f.processType, idx, ip}, "IP"); err != nil {
+			if err := writeStateFile(ctx, []string{appName, f.ProcessType, idx, ip}, "IP"); err != nil {
 				return failed, err
 			}
-			if f.processType == "web" && !fileExists(stateFile(ctx, appName, "PORT", "web", idx)) {
+			if f.ProcessType == "web" && !fileExists(stateFile(ctx, appName, "PORT", "web", idx)) {
 				if err := writeStateFile(ctx, []string{appName, "web", idx, webPort(ctx, appName)}, "PORT"); err != nil {
 					return failed, err
 				}
@@ -294,28 +295,6 @@ func webPort(ctx *plugin.Context, appName string) string {
 		}
 	}
 	return DefaultPort
-}
-
-type scaleEntry struct {
-	processType string
-	count       int
-}
-
-func currentScale(ctx *plugin.Context, appName string) []scaleEntry {
-	out, _ := ctx.TriggerOutput("ps-current-scale", appName)
-	var entries []scaleEntry
-	for _, line := range strings.Split(out, "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			continue
-		}
-		entries = append(entries, scaleEntry{k, n})
-	}
-	return entries
 }
 
 func networkBuildConfig(ctx *plugin.Context, args []string) error {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/property"
 	"github.com/godokku/dokku/internal/report"
@@ -51,8 +50,8 @@ func Plugin() *plugin.Plugin {
 			{Name: "network:list", Desc: "Lists all docker networks", Run: runList},
 			{Name: "network:rebuild", Args: "<app>", Desc: "Rebuilds network settings for an app", Run: runRebuild},
 			{Name: "network:rebuildall", Desc: "Rebuild network settings for all apps", Run: runRebuildAll},
-			{Name: "network:report", Args: "[<app>] [<flag>]", Desc: "Displays a network report for one or more apps", Run: runReport},
-			{Name: "network:set", Args: "<app> <property> (<value>...)", Desc: "Set or clear a network property for an app", Run: runSet},
+			{Name: "network:report", Args: "[<app>] [<flag>]", Desc: "Displays a network report for one or more apps", Run: report.Command(reportSpec)},
+			{Name: "network:set", Args: "<app> <property> (<value>...)", Desc: "Set or clear a network property for an app", Run: setting.Command(setSpec)},
 		},
 		Triggers: map[string]plugin.Handler{
 			"docker-args-process-build":    dockerArgsBuild,
@@ -70,10 +69,10 @@ func Plugin() *plugin.Plugin {
 			"core-post-deploy":             corePostDeploy,
 			"install":                      install,
 			"post-create":                  postCreate,
-			"post-delete":                  postDelete,
+			"post-delete":                  plugin.DestroyProperties("network"),
 			"post-app-clone-setup":         postAppCloneSetup,
 			"post-app-rename-setup":        postAppRenameSetup,
-			"report":                       reportTrigger,
+			"report":                       report.Trigger(reportSpec),
 		},
 	}
 }
@@ -109,48 +108,26 @@ var reportSpec = report.Spec{
 	},
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
+// setSpec are the keys of network:set <app>|--global <key> [<value>...].
+var setSpec = setting.Spec{
+	Plugin: "network",
+	Keys: map[string]setting.Key{
+		PropAttachPostCreate:  {Scope: setting.AppAndGlobal, Value: attachNetworks(PropAttachPostCreate)},
+		PropAttachPostDeploy:  {Scope: setting.AppAndGlobal, Value: attachNetworks(PropAttachPostDeploy)},
+		PropBindAllInterfaces: {Scope: setting.AppAndGlobal, Validate: setting.Bool, Value: bindAllInterfaces},
+		PropInitialNetwork:    {Scope: setting.AppAndGlobal},
+		PropTLD:               {Scope: setting.AppAndGlobal},
+		PropStaticWebListener: {Scope: setting.AppOnly, Validate: validListener},
+	},
 }
 
-func reportTrigger(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
-}
-
-// runSet is network:set <app>|--global <key> [<value>...].
-func runSet(ctx *plugin.Context, args []string) error {
-	rest := args[1:]
-	global := false
-	var pos []string
-	for _, a := range rest {
-		if a == "--global" && !global {
-			global = true
-			continue
-		}
-		pos = append(pos, a)
-	}
-	appName := property.Global
-	if !global {
-		if len(pos) == 0 {
-			return ui.Fail("Please specify an app to run the command on")
-		}
-		appName = pos[0]
-		pos = pos[1:]
-		if err := app.Verify(ctx, appName); err != nil {
-			return err
-		}
-	}
-	if len(pos) == 0 {
-		return ui.Fail("No property specified")
-	}
-	key, values := pos[0], pos[1:]
-	switch key {
-	case PropAttachPostCreate, PropAttachPostDeploy:
+// attachNetworks makes the value of an attach key: the network names
+// given, comma or space separated, joined with commas; host, bridge and
+// networks the app has under another key are refused.
+func attachNetworks(key string) func(*plugin.Context, string, []string) (string, error) {
+	return func(ctx *plugin.Context, appName string, words []string) (string, error) {
 		var names []string
-		for _, v := range values {
+		for _, v := range words {
 			for _, n := range strings.Split(v, ",") {
 				if n = strings.TrimSpace(n); n != "" {
 					names = append(names, n)
@@ -159,40 +136,22 @@ func runSet(ctx *plugin.Context, args []string) error {
 		}
 		for _, n := range names {
 			if n == "host" || n == "bridge" {
-				return ui.Failf("Invalid network name specified for attach: %s", n)
+				return "", ui.Failf("Invalid network name specified for attach: %s", n)
 			}
 			if conflicting(ctx, appName, key, n) {
-				return ui.Failf("Network name already associated with this app: %s", n)
+				return "", ui.Failf("Network name already associated with this app: %s", n)
 			}
 		}
-		values = nil
-		if len(names) > 0 {
-			values = []string{strings.Join(names, ",")}
-		}
-	case PropBindAllInterfaces:
-		if strings.Join(values, "") == "" {
-			// compat: clearing bind-all-interfaces stores "false".
-			values = []string{"false"}
-		}
+		return strings.Join(names, ","), nil
 	}
-	setArgs := []string{}
-	if global {
-		setArgs = append(setArgs, "--global")
-	} else {
-		setArgs = append(setArgs, appName)
+}
+
+// bindAllInterfaces: compat: clearing bind-all-interfaces stores "false".
+func bindAllInterfaces(_ *plugin.Context, _ string, words []string) (string, error) {
+	if strings.Join(words, "") == "" {
+		return "false", nil
 	}
-	setArgs = append(append(setArgs, key), values...)
-	return setting.Run(ctx, setting.Spec{
-		Plugin: "network",
-		Keys: map[string]setting.Key{
-			PropAttachPostCreate:  {Scope: setting.AppAndGlobal},
-			PropAttachPostDeploy:  {Scope: setting.AppAndGlobal},
-			PropBindAllInterfaces: {Scope: setting.AppAndGlobal, Validate: setting.Bool},
-			PropInitialNetwork:    {Scope: setting.AppAndGlobal},
-			PropTLD:               {Scope: setting.AppAndGlobal},
-			PropStaticWebListener: {Scope: setting.AppOnly, Validate: validListener},
-		},
-	}, setArgs)
+	return strings.Join(words, " "), nil
 }
 
 // conflicting reports whether network is already one of the app's networks
@@ -244,13 +203,6 @@ func postCreate(ctx *plugin.Context, args []string) error {
 		ctx.UI().Warn(err.Error())
 	}
 	return nil
-}
-
-func postDelete(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return ctx.Props().Destroy("network", args[0])
 }
 
 func postAppCloneSetup(ctx *plugin.Context, args []string) error {

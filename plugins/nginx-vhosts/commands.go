@@ -15,26 +15,11 @@ import (
 	"github.com/godokku/dokku/internal/proc"
 	"github.com/godokku/dokku/internal/property"
 	"github.com/godokku/dokku/internal/report"
-	"github.com/godokku/dokku/internal/setting"
 	"github.com/godokku/dokku/internal/ui"
 )
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
-func rest(args []string) []string {
-	if len(args) <= 1 {
-		return nil
-	}
-	return args[1:]
-}
-
 func runShowConfig(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, rest(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -83,7 +68,7 @@ func validateOne(ctx *plugin.Context, name string, clean bool) (valid bool, err 
 func runValidateConfig(ctx *plugin.Context, args []string) error {
 	var name string
 	clean := false
-	for _, a := range rest(args) {
+	for _, a := range plugin.Rest(args) {
 		switch {
 		case a == "--clean":
 			clean = true
@@ -158,7 +143,7 @@ func runLogs(kind string) plugin.Handler {
 	return func(ctx *plugin.Context, args []string) error {
 		var name string
 		tail := false
-		for _, a := range rest(args) {
+		for _, a := range plugin.Rest(args) {
 			switch {
 			case a == "-t" || a == "--tail":
 				tail = true
@@ -273,12 +258,4 @@ func lastVisited(ctx *plugin.Context, name string) string {
 		return ""
 	}
 	return strconv.FormatInt(fi.ModTime().Unix(), 10)
-}
-
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec(), rest(args))
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setSpec(), rest(args))
 }

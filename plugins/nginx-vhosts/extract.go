@@ -17,7 +17,7 @@ import (
 // marker) and pre-validates it, so a broken template fails the deploy
 // before anything is built.
 func triggerCorePostExtract(ctx *plugin.Context, args []string) error {
-	name, workDir := arg(args, 0), arg(args, 1)
+	name, workDir := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}

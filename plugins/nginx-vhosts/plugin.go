@@ -1,6 +1,10 @@
 package nginxvhosts
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+	"github.com/godokku/dokku/internal/setting"
+)
 
 // Plugin returns the nginx-vhosts plugin registration. Help lines are in
 // the sorted order of Dokku's bash help.
@@ -14,8 +18,8 @@ func Plugin() *plugin.Plugin {
 			{Name: "nginx:access-logs", Args: "<app> [-t]", Desc: "Show the nginx access logs for an application (-t follows)", Run: runLogs("access")},
 			{Name: "nginx:error-logs", Args: "<app> [-t]", Desc: "Show the nginx error logs for an application (-t follows)", Run: runLogs("error")},
 			{Name: "nginx:reload", Desc: "Reloads the nginx server config", Run: runReload},
-			{Name: "nginx:report", Args: "[<app>] [<flag>]", Desc: "Displays an nginx report for one or more apps", Run: runReport},
-			{Name: "nginx:set", Args: "<app> <property> (<value>)", Desc: "Set or clear an nginx property for an app", Run: runSet},
+			{Name: "nginx:report", Args: "[<app>] [<flag>]", Desc: "Displays an nginx report for one or more apps", Run: report.Command(reportSpec())},
+			{Name: "nginx:set", Args: "<app> <property> (<value>)", Desc: "Set or clear an nginx property for an app", Run: setting.Command(setSpec())},
 			{Name: "nginx:show-config", Args: "<app>", Desc: "Display app nginx config", Run: runShowConfig},
 			{Name: "nginx:start", Desc: "Starts the nginx server", Run: runStart},
 			{Name: "nginx:stop", Desc: "Stops the nginx server", Run: runStop},

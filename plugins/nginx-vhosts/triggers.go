@@ -20,16 +20,16 @@ func proxyStopped(ctx *plugin.Context) bool {
 }
 
 func triggerBuildConfig(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
-	return buildConfig(ctx, name, arg(args, 1), arg(args, 2))
+	return buildConfig(ctx, name, plugin.Arg(args, 1), plugin.Arg(args, 2))
 }
 
 // rebuild is the shared body of the triggers that refresh the config.
 func rebuild(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if !app.Exists(ctx, name) || !isNginx(ctx, name) {
 		return nil
 	}
@@ -37,7 +37,7 @@ func rebuild(ctx *plugin.Context, args []string) error {
 }
 
 func triggerClearConfig(ctx *plugin.Context, args []string) error {
-	target := arg(args, 0)
+	target := plugin.Arg(args, 0)
 	if target == "" {
 		return nil
 	}
@@ -50,7 +50,7 @@ func triggerClearConfig(ctx *plugin.Context, args []string) error {
 }
 
 func triggerProxyEnable(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if !isNginx(ctx, name) {
 		return nil
 	}
@@ -68,7 +68,7 @@ func triggerProxyEnable(ctx *plugin.Context, args []string) error {
 }
 
 func triggerProxyDisable(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if !isNginx(ctx, name) {
 		return nil
 	}
@@ -89,7 +89,7 @@ func triggerProxyDisable(ctx *plugin.Context, args []string) error {
 // triggerPortsReset clears the port maps when vhost routing is switched
 // (pre-enable-vhost / pre-disable-vhost).
 func triggerPortsReset(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if !isNginx(ctx, name) {
 		return nil
 	}
@@ -97,7 +97,7 @@ func triggerPortsReset(ctx *plugin.Context, args []string) error {
 }
 
 func triggerSchedulerPostDeployProcess(ctx *plugin.Context, args []string) error {
-	name, proc := arg(args, 0), arg(args, 1)
+	name, proc := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if proc != "web" || !isNginx(ctx, name) {
 		return nil
 	}
@@ -106,7 +106,7 @@ func triggerSchedulerPostDeployProcess(ctx *plugin.Context, args []string) error
 }
 
 func triggerCorePostDeploy(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := promoteTemplate(ctx, name); err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func triggerCorePostDeploy(ctx *plugin.Context, args []string) error {
 }
 
 func triggerPostCreate(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := ctx.Props().SetupApp(pluginName, name); err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func triggerPostCreate(ctx *plugin.Context, args []string) error {
 }
 
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if name == "" {
 		return nil
 	}
@@ -174,7 +174,7 @@ func dropCopiedConfig(ctx *plugin.Context, newApp string) {
 }
 
 func triggerCloneSetup(ctx *plugin.Context, args []string) error {
-	oldApp, newApp := arg(args, 0), arg(args, 1)
+	oldApp, newApp := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if err := ctx.Props().Clone(pluginName, oldApp, newApp); err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func triggerCloneSetup(ctx *plugin.Context, args []string) error {
 }
 
 func triggerRenameSetup(ctx *plugin.Context, args []string) error {
-	oldApp, newApp := arg(args, 0), arg(args, 1)
+	oldApp, newApp := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if err := ctx.Props().Rename(pluginName, oldApp, newApp); err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func triggerRenameSetup(ctx *plugin.Context, args []string) error {
 // triggerPostClone gives the new app a configuration right away (502 until
 // it is deployed).
 func triggerPostClone(ctx *plugin.Context, args []string) error {
-	return rebuild(ctx, []string{arg(args, 1)})
+	return rebuild(ctx, []string{plugin.Arg(args, 1)})
 }
 
 func triggerPreRestore(ctx *plugin.Context, args []string) error {
@@ -214,8 +214,8 @@ func triggerPreRestore(ctx *plugin.Context, args []string) error {
 }
 
 func triggerReport(ctx *plugin.Context, args []string) error {
-	if arg(args, 0) == "" {
+	if plugin.Arg(args, 0) == "" {
 		return nil
 	}
-	return report.Run(ctx, reportSpec(), []string{arg(args, 0)})
+	return report.Run(ctx, reportSpec(), []string{plugin.Arg(args, 0)})
 }

@@ -199,7 +199,7 @@ func newInstallDependenciesCmd(ctx *plugin.Context) *cobra.Command {
 	o := &installDependenciesOptions{}
 	cmd := &cobra.Command{RunE: func(*cobra.Command, []string) error { return runInstallDependencies(ctx, o) }}
 	cmd.Flags().BoolVar(&o.core, "core", false, "")
-	globalFlags(cmd)
+	plugin.GlobalFlags(cmd, "app")
 	return cmd
 }
 

@@ -22,17 +22,8 @@ func newListCmd(ctx *plugin.Context) *cobra.Command {
 	o := &listOptions{}
 	cmd := &cobra.Command{RunE: func(*cobra.Command, []string) error { return runList(ctx, o) }}
 	cmd.Flags().StringVar(&o.format, "format", "stdout", "")
-	globalFlags(cmd)
+	plugin.GlobalFlags(cmd, "app")
 	return cmd
-}
-
-// globalFlags accepts the dispatcher's global flags, which stay in argv
-// when they follow the command.
-func globalFlags(cmd *cobra.Command) {
-	for _, f := range []string{"quiet", "trace", "force"} {
-		cmd.Flags().Bool(f, false, "")
-		cmd.Flags().MarkHidden(f)
-	}
 }
 
 // runList is plugin:list: `plugn version` and `plugn list`, or a JSON array.

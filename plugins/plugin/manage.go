@@ -9,13 +9,6 @@ import (
 	"github.com/godokku/dokku/internal/ui"
 )
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
@@ -30,7 +23,7 @@ func isCorePlugin(ctx *plugin.Context, name string) bool {
 // pluginName reads the name argument; missing → `Please specify a plugin
 // to <verb>`; not a single path component → `Invalid plugin name specified`.
 func pluginName(args []string, verb string) (string, error) {
-	name := arg(args, 1)
+	name := plugin.Arg(args, 1)
 	if name == "" {
 		return "", ui.Fail("Please specify a plugin to " + verb)
 	}
@@ -115,7 +108,7 @@ func runUninstall(ctx *plugin.Context, args []string) error {
 // plugin (or every enabled community plugin installed from git), then fire
 // `update` for all plugins.
 func runUpdate(ctx *plugin.Context, args []string) error {
-	name, ref := arg(args, 1), arg(args, 2)
+	name, ref := plugin.Arg(args, 1), plugin.Arg(args, 2)
 	var names []string
 	if name != "" {
 		if plugin.ValidName(name) != nil {

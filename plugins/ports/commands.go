@@ -10,15 +10,8 @@ import (
 	"github.com/godokku/dokku/internal/ui"
 )
 
-func positional(args []string) []string {
-	if len(args) <= 1 {
-		return nil
-	}
-	return args[1:]
-}
-
 func runList(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, positional(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -42,7 +35,7 @@ func runList(ctx *plugin.Context, args []string) error {
 // mutate is the shared shape of add/set/remove: verify, parse, change,
 // fire post-proxy-ports-update.
 func mutate(ctx *plugin.Context, args []string, action string, allowHostOnly bool, change func(name string, maps []PortMap) error) error {
-	pos := positional(args)
+	pos := plugin.Rest(args)
 	name, err := app.VerifyArg(ctx, pos, 0)
 	if err != nil {
 		return err
@@ -105,7 +98,7 @@ func runRemove(ctx *plugin.Context, args []string) error {
 }
 
 func runClear(ctx *plugin.Context, args []string) error {
-	name, err := app.VerifyArg(ctx, positional(args), 0)
+	name, err := app.VerifyArg(ctx, plugin.Rest(args), 0)
 	if err != nil {
 		return err
 	}
@@ -132,10 +125,6 @@ func reportSpec() report.Spec {
 			}, nil
 		},
 	}
-}
-
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec(), positional(args))
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

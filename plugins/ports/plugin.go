@@ -1,6 +1,9 @@
 package ports
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+)
 
 // Plugin returns the ports plugin registration.
 func Plugin() *plugin.Plugin {
@@ -15,7 +18,7 @@ func Plugin() *plugin.Plugin {
 			{Name: "ports:clear", Args: "<app>", Desc: "Clear all port mappings for an app", Run: runClear},
 			{Name: "ports:remove", Args: "<app> <host-port> [<host-port>|<scheme>:<host-port>:<container-port>...]", Desc: "Remove specific port mappings from an app", Run: runRemove},
 			{Name: "ports:set", Args: "<app> " + mapArgs, Desc: "Set port mappings for an app", Run: runSet},
-			{Name: "ports:report", Args: "[<app>] [<flag>]", Desc: "Displays a ports report for one or more apps", Run: runReport},
+			{Name: "ports:report", Args: "[<app>] [<flag>]", Desc: "Displays a ports report for one or more apps", Run: report.Command(reportSpec())},
 		},
 		Triggers: map[string]plugin.Handler{
 			"ports-configure":       triggerConfigure,

@@ -11,17 +11,10 @@ import (
 	"github.com/godokku/dokku/internal/ui"
 )
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
 // triggerConfigure initialises proxy-port (and proxy-ssl-port when the app
 // has a certificate) for an app that has none.
 func triggerConfigure(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -69,12 +62,12 @@ func triggerConfigure(ctx *plugin.Context, args []string) error {
 
 // triggerGet prints the effective map, one per line, or as JSON.
 func triggerGet(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
 	maps := Effective(ctx, name)
-	switch format := arg(args, 1); format {
+	switch format := plugin.Arg(args, 1); format {
 	case "", "stdout":
 		for _, pm := range maps {
 			fmt.Fprintln(ctx.Stdout, pm.String())
@@ -88,7 +81,7 @@ func triggerGet(ctx *plugin.Context, args []string) error {
 }
 
 func triggerGetProperty(ctx *plugin.Context, args []string) error {
-	name, key := arg(args, 0), arg(args, 1)
+	name, key := plugin.Arg(args, 0), plugin.Arg(args, 1)
 	if name != "--global" {
 		if err := app.Verify(ctx, name); err != nil {
 			return err
@@ -125,7 +118,7 @@ func triggerGetAvailable(ctx *plugin.Context, args []string) error {
 // triggerSetDetected stores the builder's detected maps (one argument with
 // space-separated maps, or several arguments).
 func triggerSetDetected(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -147,7 +140,7 @@ func triggerSetDetected(ctx *plugin.Context, args []string) error {
 // again by ports-configure: 80/443, or random when vhosts are disabled).
 // The detected map is kept: it describes the image, not the routing.
 func triggerClear(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -168,7 +161,7 @@ func triggerClear(ctx *plugin.Context, args []string) error {
 // triggerPostCertsUpdate adds https:443:<c> for every http:80:<c> of a user
 // map that has no https:443 entry yet.
 func triggerPostCertsUpdate(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -193,7 +186,7 @@ func triggerPostCertsUpdate(ctx *plugin.Context, args []string) error {
 
 // triggerPostCertsRemove drops https:443 entries and the proxy-ssl-port.
 func triggerPostCertsRemove(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if err := app.Verify(ctx, name); err != nil {
 		return err
 	}
@@ -214,19 +207,19 @@ func triggerPostCertsRemove(ctx *plugin.Context, args []string) error {
 }
 
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Destroy(pluginName, arg(args, 0))
+	return ctx.Props().Destroy(pluginName, plugin.Arg(args, 0))
 }
 
 func triggerCloneSetup(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Clone(pluginName, arg(args, 0), arg(args, 1))
+	return ctx.Props().Clone(pluginName, plugin.Arg(args, 0), plugin.Arg(args, 1))
 }
 
 func triggerRenameSetup(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Rename(pluginName, arg(args, 0), arg(args, 1))
+	return ctx.Props().Rename(pluginName, plugin.Arg(args, 0), plugin.Arg(args, 1))
 }
 
 func triggerReport(ctx *plugin.Context, args []string) error {
-	name := arg(args, 0)
+	name := plugin.Arg(args, 0)
 	if name == "" {
 		return nil
 	}

@@ -5,7 +5,10 @@
 // to the implementation through triggers.
 package proxy
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+)
 
 // Plugin returns the proxy plugin registration.
 func Plugin() *plugin.Plugin {
@@ -18,7 +21,7 @@ func Plugin() *plugin.Plugin {
 			{Name: "proxy:clear-config", Args: "[--all|<app>]", Desc: "Clears config for given app", Run: runClearConfig},
 			{Name: "proxy:disable", Args: "[--parallel count] [--all|<app>]", Desc: "Disable proxy for app", Run: runDisable},
 			{Name: "proxy:enable", Args: "[--parallel count] [--all|<app>]", Desc: "Enable proxy for app", Run: runEnable},
-			{Name: "proxy:report", Args: "[<app>] [<flag>]", Desc: "Displays a proxy report for one or more apps", Run: runReport},
+			{Name: "proxy:report", Args: "[<app>] [<flag>]", Desc: "Displays a proxy report for one or more apps", Run: report.Command(reportSpec())},
 			{Name: "proxy:set", Args: "[<app>|--global] <key> (<value>)", Desc: "Set or clear a proxy property for an app", Run: runSet},
 		},
 		Triggers: map[string]plugin.Handler{

@@ -32,13 +32,6 @@ func Enabled(ctx *plugin.Context, name string) bool {
 	return ctx.Props().Computed(pluginName, name, "disabled", "false") != "true"
 }
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
 // allArgs parses `[--parallel N] [--all|<app>]` anywhere in args (after
 // the command word).
 type allArgs struct {
@@ -253,10 +246,6 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec(), args[1:])
-}
-
 var typeName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`) })
 
 func validPort(v string) error {
@@ -315,30 +304,30 @@ func runSet(ctx *plugin.Context, args []string) error {
 }
 
 func triggerType(ctx *plugin.Context, args []string) error {
-	fmt.Fprintln(ctx.Stdout, Type(ctx, arg(args, 0)))
+	fmt.Fprintln(ctx.Stdout, Type(ctx, plugin.Arg(args, 0)))
 	return nil
 }
 
 func triggerIsEnabled(ctx *plugin.Context, args []string) error {
-	fmt.Fprintln(ctx.Stdout, strconv.FormatBool(Enabled(ctx, arg(args, 0))))
+	fmt.Fprintln(ctx.Stdout, strconv.FormatBool(Enabled(ctx, plugin.Arg(args, 0))))
 	return nil
 }
 
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Destroy(pluginName, arg(args, 0))
+	return ctx.Props().Destroy(pluginName, plugin.Arg(args, 0))
 }
 
 func triggerCloneSetup(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Clone(pluginName, arg(args, 0), arg(args, 1))
+	return ctx.Props().Clone(pluginName, plugin.Arg(args, 0), plugin.Arg(args, 1))
 }
 
 func triggerRenameSetup(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Rename(pluginName, arg(args, 0), arg(args, 1))
+	return ctx.Props().Rename(pluginName, plugin.Arg(args, 0), plugin.Arg(args, 1))
 }
 
 func triggerReport(ctx *plugin.Context, args []string) error {
-	if arg(args, 0) == "" {
+	if plugin.Arg(args, 0) == "" {
 		return nil
 	}
-	return report.Run(ctx, reportSpec(), []string{arg(args, 0)})
+	return report.Run(ctx, reportSpec(), []string{plugin.Arg(args, 0)})
 }

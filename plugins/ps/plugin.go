@@ -6,6 +6,8 @@ package ps
 
 import (
 	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+	"github.com/godokku/dokku/internal/setting"
 )
 
 // Property names of the ps plugin.
@@ -45,7 +47,7 @@ func Plugin() *plugin.Plugin {
 			{Name: "ps:restore", Args: "[<app>]", Desc: "Start previously running apps e.g. after reboot", Run: runRestore},
 			{Name: "ps:retire", Args: "[<app>]", Hidden: true, Run: runRetire},
 			{Name: "ps:scale", Args: "[--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]", Desc: "Get/Set how many instances of a given process to run", Run: runScale},
-			{Name: "ps:set", Args: "<app> <key> <value>", Desc: "Set or clear a ps property for an app", Run: runSet},
+			{Name: "ps:set", Args: "<app> <key> <value>", Desc: "Set or clear a ps property for an app", Run: setting.Command(setSpec)},
 			{Name: "ps:start", Args: "[--parallel count] [--all|<app>]", Desc: "Start an app", Run: runStart},
 			{Name: "ps:stop", Args: "[--parallel count] [--all|<app>]", Desc: "Stop an app", Run: runStop},
 		},
@@ -69,7 +71,7 @@ func Plugin() *plugin.Plugin {
 			"ps-current-scale":           psCurrentScale,
 			"ps-get-property":            psGetProperty,
 			"ps-set-scale":               psSetScale,
-			"report":                     reportTrigger,
+			"report":                     report.Trigger(reportSpec("")),
 		},
 	}
 }

@@ -160,32 +160,26 @@ func runReport(ctx *plugin.Context, args []string) error {
 			only = a
 		}
 	}
-	spec := report.Spec{Namespace: "ps", Type: "ps", LegacyJSONKeys: true, Collect: reportCollector(only)}
-	return report.Run(ctx, spec, args[1:])
+	return report.Run(ctx, reportSpec(only), args[1:])
 }
 
-func reportTrigger(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	spec := report.Spec{Namespace: "ps", Type: "ps", LegacyJSONKeys: true, Collect: reportCollector("")}
-	return report.Run(ctx, spec, args[:1])
+// reportSpec is the ps report; with only set, only that flag is computed.
+func reportSpec(only string) report.Spec {
+	return report.Spec{Namespace: "ps", Type: "ps", LegacyJSONKeys: true, Collect: reportCollector(only)}
 }
 
-// runSet is ps:set <app>|--global <key> [<value>].
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setting.Spec{
-		Plugin: "ps",
-		Keys: map[string]setting.Key{
-			PropRestartPolicy:      {Scope: setting.AppAndGlobal, Validate: validRestartPolicy},
-			PropStopTimeoutSeconds: {Scope: setting.AppAndGlobal, Validate: validSeconds},
-			PropProcfilePath:       {Scope: setting.AppAndGlobal, Validate: validProcfilePath},
-			PropSkipDeploy:         {Scope: setting.AppAndGlobal, Validate: setting.Bool},
-			PropRestore:            {Scope: setting.AppOnly, Validate: setting.Bool},
-			PropStartCmd:           {Scope: setting.AppOnly},
-			PropDockerfileStartCmd: {Scope: setting.AppOnly},
-		},
-	}, args[1:])
+// setSpec are the keys of ps:set.
+var setSpec = setting.Spec{
+	Plugin: "ps",
+	Keys: map[string]setting.Key{
+		PropRestartPolicy:      {Scope: setting.AppAndGlobal, Validate: validRestartPolicy},
+		PropStopTimeoutSeconds: {Scope: setting.AppAndGlobal, Validate: validSeconds},
+		PropProcfilePath:       {Scope: setting.AppAndGlobal, Validate: validProcfilePath},
+		PropSkipDeploy:         {Scope: setting.AppAndGlobal, Validate: setting.Bool},
+		PropRestore:            {Scope: setting.AppOnly, Validate: setting.Bool},
+		PropStartCmd:           {Scope: setting.AppOnly},
+		PropDockerfileStartCmd: {Scope: setting.AppOnly},
+	},
 }
 
 // ValidRestartPolicy accepts no, always, unless-stopped, on-failure and

@@ -50,6 +50,26 @@ func parseTuples(tuples []string) ([]Formation, error) {
 	return out, nil
 }
 
+// CurrentScale is the app's formation as the ps-current-scale trigger
+// answers it: "<type>=<count>" lines, blanks around a line trimmed; a line
+// without "=" or with a count that is not an integer is left out.
+func CurrentScale(ctx *plugin.Context, appName string) []Formation {
+	out, _ := ctx.TriggerOutput("ps-current-scale", appName)
+	var f []Formation
+	for _, line := range strings.Split(out, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			continue
+		}
+		f = append(f, Formation{k, n})
+	}
+	return f
+}
+
 func tuplesOf(f []Formation) []string {
 	out := make([]string, len(f))
 	for i, e := range f {

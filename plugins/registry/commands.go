@@ -36,17 +36,6 @@ func collect(ctx *plugin.Context, appName string) (map[string]string, error) {
 	return v, nil
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
-func triggerReport(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
-}
-
 var setSpec = setting.Spec{
 	Plugin: pluginName,
 	Keys: map[string]setting.Key{
@@ -56,8 +45,4 @@ var setSpec = setting.Spec{
 		"push-extra-tags":     {Scope: setting.AppAndGlobal},
 		"server":              {Scope: setting.AppAndGlobal},
 	},
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setSpec, args[1:])
 }

@@ -3,7 +3,11 @@
 // (deployed-app-* triggers) and the registry settings.
 package registry
 
-import "github.com/godokku/dokku/internal/plugin"
+import (
+	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/report"
+	"github.com/godokku/dokku/internal/setting"
+)
 
 // Plugin returns the registry plugin registration.
 func Plugin() *plugin.Plugin {
@@ -12,19 +16,19 @@ func Plugin() *plugin.Plugin {
 		Description: "dokku core registry plugin",
 		Summary:     "Manage registry settings for an app",
 		Commands: []*plugin.Command{
-			{Name: "registry:report", Args: "[<app>] [<flag>]", Desc: "Displays a registry report for one or more apps", Run: runReport},
-			{Name: "registry:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a registry property for an app", Run: runSet},
+			{Name: "registry:report", Args: "[<app>] [<flag>]", Desc: "Displays a registry report for one or more apps", Run: report.Command(reportSpec)},
+			{Name: "registry:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a registry property for an app", Run: setting.Command(setSpec)},
 		},
 		Triggers: map[string]plugin.Handler{
 			"deployed-app-image-repo": triggerImageRepo,
 			"deployed-app-image-tag":  triggerImageTag,
 			"deployed-app-repository": triggerRepository,
-			"install":                 triggerInstall,
-			"post-app-clone-setup":    triggerPostAppCloneSetup,
-			"post-app-rename-setup":   triggerPostAppRenameSetup,
+			"install":                 plugin.InstallProperties(pluginName),
+			"post-app-clone-setup":    plugin.CloneProperties(pluginName),
+			"post-app-rename-setup":   plugin.RenameProperties(pluginName),
 			"post-delete":             triggerPostDelete,
 			"post-release-builder":    triggerPostReleaseBuilder,
-			"report":                  triggerReport,
+			"report":                  report.Trigger(reportSpec),
 		},
 	}
 }

@@ -44,27 +44,6 @@ func triggerRepository(ctx *plugin.Context, args []string) error {
 	return nil
 }
 
-func triggerInstall(ctx *plugin.Context, args []string) error {
-	if err := ctx.Props().Setup(pluginName); err != nil {
-		return fmt.Errorf("Unable to install the registry plugin: %s", err)
-	}
-	return nil
-}
-
-func triggerPostAppCloneSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Clone(pluginName, args[0], args[1])
-}
-
-func triggerPostAppRenameSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Rename(pluginName, args[0], args[1])
-}
-
 func triggerPostDelete(ctx *plugin.Context, args []string) error {
 	if len(args) == 0 || args[0] == "" || args[0] == property.Global {
 		return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/godokku/dokku/internal/docker"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/ui"
+	"github.com/godokku/dokku/plugins/ps"
 )
 
 // appContainerIDs are the ids of CONTAINER files plus every deploy
@@ -404,18 +405,12 @@ type formationEntry struct {
 
 // currentScale is the app's formation (ps-current-scale), sorted by type.
 func currentScale(ctx *plugin.Context, appName string) []formationEntry {
-	out, _ := ctx.TriggerOutput("ps-current-scale", appName)
 	var entries []formationEntry
-	for _, line := range strings.Split(out, "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
-		if !ok || k == "" {
+	for _, f := range ps.CurrentScale(ctx, appName) {
+		if f.ProcessType == "" || f.Quantity < 0 {
 			continue
 		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			continue
-		}
-		entries = append(entries, formationEntry{k, n})
+		entries = append(entries, formationEntry{f.ProcessType, f.Quantity})
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Type < entries[j].Type })
 	return entries

@@ -31,8 +31,8 @@ func Plugin() *plugin.Plugin {
 		Description: "dokku core scheduler-docker-local plugin",
 		Summary:     "Manage the docker-local scheduler integration for an app",
 		Commands: []*plugin.Command{
-			{Name: "scheduler-docker-local:report", Args: "[<app>] [<flag>]", Desc: "Displays a scheduler-docker-local report for one or more apps", Run: runReport},
-			{Name: "scheduler-docker-local:set", Args: "[<app>|--global] <property> (<value>)", Desc: "Set or clear a scheduler-docker-local property for an app or globally", Run: runSet},
+			{Name: "scheduler-docker-local:report", Args: "[<app>] [<flag>]", Desc: "Displays a scheduler-docker-local report for one or more apps", Run: report.Command(reportSpec)},
+			{Name: "scheduler-docker-local:set", Args: "[<app>|--global] <property> (<value>)", Desc: "Set or clear a scheduler-docker-local property for an app or globally", Run: setting.Command(setSpec)},
 		},
 		Triggers: map[string]plugin.Handler{
 			"check-deploy":               checkDeploy,
@@ -44,7 +44,7 @@ func Plugin() *plugin.Plugin {
 			"post-create":                postCreate,
 			"post-delete":                postDelete,
 			"post-release-builder":       postReleaseBuilder,
-			"report":                     reportTrigger,
+			"report":                     report.Trigger(reportSpec),
 			"scheduler-app-status":       appStatus,
 			"scheduler-deploy":           schedulerDeploy,
 			"scheduler-inspect":          inspect,
@@ -83,25 +83,13 @@ var reportSpec = report.Spec{
 	},
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
-func reportTrigger(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setting.Spec{
-		Plugin: "scheduler-docker-local",
-		Keys: map[string]setting.Key{
-			PropInitProcess:           {Scope: setting.AppAndGlobal, Validate: setting.Bool},
-			PropParallelScheduleCount: {Scope: setting.AppAndGlobal, Validate: positiveInt},
-		},
-	}, args[1:])
+// setSpec are the keys of scheduler-docker-local:set.
+var setSpec = setting.Spec{
+	Plugin: "scheduler-docker-local",
+	Keys: map[string]setting.Key{
+		PropInitProcess:           {Scope: setting.AppAndGlobal, Validate: setting.Bool},
+		PropParallelScheduleCount: {Scope: setting.AppAndGlobal, Validate: positiveInt},
+	},
 }
 
 func positiveInt(v string) error {

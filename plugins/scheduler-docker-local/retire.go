@@ -70,10 +70,7 @@ func retire(ctx *plugin.Context, args []string) error {
 	if !mine(args) {
 		return nil
 	}
-	appName := ""
-	if len(args) > 1 {
-		appName = args[1]
-	}
+	appName := plugin.Arg(args, 1)
 	e, err := newEngine(ctx)
 	if err != nil {
 		return err
@@ -246,10 +243,7 @@ func runRetire(ctx *plugin.Context, args []string) error {
 	if len(args) > 0 && !mine(args) {
 		return nil
 	}
-	appName := ""
-	if len(args) > 1 {
-		appName = args[1]
-	}
+	appName := plugin.Arg(args, 1)
 	e, err := newEngine(ctx)
 	if err != nil {
 		return err

@@ -23,16 +23,16 @@ func Plugin() *plugin.Plugin {
 		Description: "dokku core scheduler plugin",
 		Summary:     "Manage scheduler settings for an app",
 		Commands: []*plugin.Command{
-			{Name: "scheduler:report", Args: "[<app>] [<flag>]", Desc: "Displays a scheduler report for one or more apps", Run: runReport},
-			{Name: "scheduler:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a scheduler property for an app", Run: runSet},
+			{Name: "scheduler:report", Args: "[<app>] [<flag>]", Desc: "Displays a scheduler report for one or more apps", Run: report.Command(reportSpec)},
+			{Name: "scheduler:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a scheduler property for an app", Run: setting.Command(setSpec)},
 		},
 		Triggers: map[string]plugin.Handler{
 			"scheduler-detect":      schedulerDetect,
 			"install":               install,
-			"post-delete":           postDelete,
-			"post-app-clone-setup":  postAppCloneSetup,
-			"post-app-rename-setup": postAppRenameSetup,
-			"report":                reportTrigger,
+			"post-delete":           plugin.DestroyProperties("scheduler"),
+			"post-app-clone-setup":  plugin.CloneProperties("scheduler"),
+			"post-app-rename-setup": plugin.RenameProperties("scheduler"),
+			"report":                report.Trigger(reportSpec),
 		},
 	}
 }
@@ -49,25 +49,13 @@ var reportSpec = report.Spec{
 	},
 }
 
-func runReport(ctx *plugin.Context, args []string) error {
-	return report.Run(ctx, reportSpec, args[1:])
-}
-
-func reportTrigger(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return report.Run(ctx, reportSpec, args[:1])
-}
-
-func runSet(ctx *plugin.Context, args []string) error {
-	return setting.Run(ctx, setting.Spec{
-		Plugin: "scheduler",
-		Keys: map[string]setting.Key{
-			"selected": {Scope: setting.AppAndGlobal},
-			"shell":    {Scope: setting.AppAndGlobal},
-		},
-	}, args[1:])
+// setSpec are the keys of scheduler:set.
+var setSpec = setting.Spec{
+	Plugin: "scheduler",
+	Keys: map[string]setting.Key{
+		"selected": {Scope: setting.AppAndGlobal},
+		"shell":    {Scope: setting.AppAndGlobal},
+	},
 }
 
 // schedulerDetect prints the app's scheduler: app property, global
@@ -112,25 +100,4 @@ func install(ctx *plugin.Context, _ []string) error {
 		}
 	}
 	return nil
-}
-
-func postDelete(ctx *plugin.Context, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return ctx.Props().Destroy("scheduler", args[0])
-}
-
-func postAppCloneSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Clone("scheduler", args[0], args[1])
-}
-
-func postAppRenameSetup(ctx *plugin.Context, args []string) error {
-	if len(args) < 2 {
-		return nil
-	}
-	return ctx.Props().Rename("scheduler", args[0], args[1])
 }

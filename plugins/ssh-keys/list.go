@@ -19,10 +19,7 @@ type listOptions struct {
 func newListCmd(ctx *plugin.Context) *cobra.Command {
 	o := &listOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		name := ""
-		if len(args) > 0 {
-			name = args[0]
-		}
+		name := plugin.Arg(args, 0)
 		return runList(ctx, o, name)
 	}}
 	cmd.Flags().StringVar(&o.format, "format", "text", "")

@@ -15,10 +15,7 @@ type removeOptions struct {
 func newRemoveCmd(ctx *plugin.Context) *cobra.Command {
 	o := &removeOptions{}
 	cmd := &cobra.Command{RunE: func(_ *cobra.Command, args []string) error {
-		name := ""
-		if len(args) > 0 {
-			name = args[0]
-		}
+		name := plugin.Arg(args, 0)
 		return runRemove(ctx, o, name)
 	}}
 	cmd.Flags().StringVar(&o.fingerprint, "fingerprint", "", "")
