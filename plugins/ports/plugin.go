@@ -29,9 +29,9 @@ func Plugin() *plugin.Plugin {
 			"ports-clear":           triggerClear,
 			"post-certs-update":     triggerPostCertsUpdate,
 			"post-certs-remove":     triggerPostCertsRemove,
-			"post-delete":           triggerPostDelete,
-			"post-app-clone-setup":  triggerCloneSetup,
-			"post-app-rename-setup": triggerRenameSetup,
+			"post-delete":           plugin.DestroyProperties(pluginName),
+			"post-app-clone-setup":  plugin.CloneProperties(pluginName),
+			"post-app-rename-setup": plugin.RenameProperties(pluginName),
 			"report":                triggerReport,
 		},
 	}

@@ -27,9 +27,9 @@ func Plugin() *plugin.Plugin {
 		Triggers: map[string]plugin.Handler{
 			"proxy-type":            triggerType,
 			"proxy-is-enabled":      triggerIsEnabled,
-			"post-delete":           triggerPostDelete,
-			"post-app-clone-setup":  triggerCloneSetup,
-			"post-app-rename-setup": triggerRenameSetup,
+			"post-delete":           plugin.DestroyProperties(pluginName),
+			"post-app-clone-setup":  plugin.CloneProperties(pluginName),
+			"post-app-rename-setup": plugin.RenameProperties(pluginName),
 			"report":                triggerReport,
 		},
 	}

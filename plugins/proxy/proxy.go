@@ -313,18 +313,6 @@ func triggerIsEnabled(ctx *plugin.Context, args []string) error {
 	return nil
 }
 
-func triggerPostDelete(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Destroy(pluginName, plugin.Arg(args, 0))
-}
-
-func triggerCloneSetup(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Clone(pluginName, plugin.Arg(args, 0), plugin.Arg(args, 1))
-}
-
-func triggerRenameSetup(ctx *plugin.Context, args []string) error {
-	return ctx.Props().Rename(pluginName, plugin.Arg(args, 0), plugin.Arg(args, 1))
-}
-
 func triggerReport(ctx *plugin.Context, args []string) error {
 	if plugin.Arg(args, 0) == "" {
 		return nil
