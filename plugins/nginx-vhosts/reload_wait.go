@@ -31,6 +31,9 @@ func nginxMaster() int {
 // cache processes of a master), from /proc.
 func nginxChildren(pid int) map[int]bool {
 	out := map[int]bool{}
+	if pid <= 0 {
+		return out
+	}
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return out
