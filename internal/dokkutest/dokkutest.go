@@ -91,7 +91,7 @@ type Root struct {
 // New creates a root with the core plugins installed.
 func New(t testing.TB) *Root {
 	t.Helper()
-	dir := t.TempDir()
+	dir := scratchDir(t)
 	r := &Root{T: t, Dir: dir, Home: filepath.Join(dir, "home"), Lib: filepath.Join(dir, "lib"), Sys: filepath.Join(dir, "sys"), Bin: Binary(t)}
 	for _, d := range []string{r.Home, r.Lib, r.Sys, filepath.Join(dir, "log"), filepath.Join(dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
