@@ -35,6 +35,7 @@ type Benchmark struct {
 func benchmarks() []*Benchmark {
 	return []*Benchmark{
 		versionBench(),
+		rootVersionBench(),
 		appsListBench(),
 		configGetBench(),
 		configSetBench(),
@@ -122,6 +123,24 @@ func versionBench() *Benchmark {
 			return expect(h, h.Dokku("version"), func(s string) bool { return s == want }, strconv.Quote(want))
 		},
 		func(h *Host, _ int) Cmd { return h.Dokku("version") })
+}
+
+// rootVersionBench is `dokku version` run by root, which switches to the
+// dokku user before running the command (Dokku does it through sudo).
+func rootVersionBench() *Benchmark {
+	root := func(h *Host) Cmd {
+		c := h.Dokku("version")
+		c.Env = nil
+		c.AsRoot = true
+		return c
+	}
+	return single("version-as-root",
+		Row{Label: "dokku version, run by root", Dokku: "35 ms + sudo"},
+		func(h *Host) error {
+			want := "dokku version " + h.Version + "\n"
+			return expect(h, root(h), func(s string) bool { return s == want }, strconv.Quote(want))
+		},
+		func(h *Host, _ int) Cmd { return root(h) })
 }
 
 func appsListBench() *Benchmark {

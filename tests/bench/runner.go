@@ -75,6 +75,9 @@ type Cmd struct {
 	Path string
 	Args []string // argv after argv[0]
 	Env  []string // on top of the ssh session environment
+	// AsRoot runs it as root (this process's user) instead of the dokku
+	// user: `sudo dokku ...` by an administrator.
+	AsRoot bool
 }
 
 // Dokku is `ssh dokku@host <words>` as the forced command runs it:
@@ -88,7 +91,9 @@ func (h *Host) command(ctx context.Context, c Cmd) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, c.Path, c.Args...)
 	cmd.Env = append(append([]string{}, h.env...), c.Env...)
 	cmd.Dir = h.Root
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: h.cred}
+	if !c.AsRoot {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: h.cred}
+	}
 	return cmd
 }
 

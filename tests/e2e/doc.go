@@ -1,6 +1,6 @@
 // Package e2e holds the end-to-end tier: tests that drive the installed
 // system exactly as a user would — /usr/bin/dokku run as root (which
-// switches to the dokku user through sudo) or as the dokku user, ssh to
+// switches to the dokku user as sudo -u dokku -E -H would) or as the dokku user, ssh to
 // dokku@127.0.0.1 through the real sshd and its forced command, git, the
 // Docker Engine, nginx and curl.
 //

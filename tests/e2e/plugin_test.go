@@ -70,6 +70,16 @@ func checkHelloPluginWorks(t *testing.T) {
 		t.Errorf("hello:world as the dokku user:\n%s", res)
 	}
 
+	// Plugin code runs as the dokku user, with its HOME, also when root
+	// runs the command (the switch sudo -u dokku -E -H makes in Dokku).
+	home := "HOME=" + DokkuRoot + " USER=" + DokkuUser
+	if res := MustDokku(t, "hello:whoami"); res.Stdout != DokkuUser+":"+DokkuGroup+" "+home+" SUDO_USER=root\n" {
+		t.Errorf("hello:whoami run by root:\n%s", res)
+	}
+	if res := DokkuAsUser(t, "hello:whoami"); res.Stdout != DokkuUser+":"+DokkuGroup+" "+home+" SUDO_USER=\n" {
+		t.Errorf("hello:whoami run by the dokku user:\n%s", res)
+	}
+
 	// post-create runs the plugin's hook, which stores a property through
 	// fn-plugin-property-write: a 0600 file owned by dokku.
 	app := App(t)
