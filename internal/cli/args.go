@@ -47,11 +47,15 @@ func stripLeadingFlags(args []string) []string {
 		return args
 	}
 	out := append([]string(nil), args...)
-	shift := func(n int) {
+	// compat: like bash `shift n`, a shift past the end fails and removes
+	// nothing, so a trailing `--app` without a value stays the command word
+	// (`dokku --app` is "not a dokku command", not the help listing).
+	shift := func(n int) bool {
 		if n > len(out) {
-			n = len(out)
+			return false
 		}
 		out = out[n:]
+		return true
 	}
 	skip := false
 	for _, a := range args {
@@ -63,8 +67,7 @@ func stripLeadingFlags(args []string) []string {
 		case a == "--version":
 			continue
 		case a == "--app":
-			shift(2)
-			skip = true
+			skip = shift(2)
 		case strings.HasPrefix(a, "--"):
 			shift(1)
 		default:

@@ -35,6 +35,9 @@ func TestCLIStripLeadingFlags(t *testing.T) {
 		// compat: each removal shifts the front, so --version is lost here, as in Dokku.
 		{[]string{"--version", "--quiet"}, []string{"--quiet"}},
 		{[]string{"--trace", "--app", "a", "--quiet", "ps:report"}, []string{"ps:report"}},
+		// compat: bash `shift 2` past the end removes nothing.
+		{[]string{"--app"}, []string{"--app"}},
+		{[]string{"--quiet", "--app"}, []string{"--app"}},
 	}
 	for _, c := range cases {
 		if got := stripLeadingFlags(c.in); fmt.Sprint(got) != fmt.Sprint(c.want) {

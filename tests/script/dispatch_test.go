@@ -197,3 +197,17 @@ func TestDispatchRootOnlyRefusedForDokkuUser(t *testing.T) {
 		t.Fatalf("%s", res)
 	}
 }
+
+// TestDispatchTrailingAppFlagWithoutValue pins bash `shift 2` semantics: a
+// leading --app with no value is not stripped, so it is the command word and
+// the dispatcher reports it as unknown instead of printing the help listing.
+func TestDispatchTrailingAppFlagWithoutValue(t *testing.T) {
+	r := dokkutest.New(t)
+	for _, args := range [][]string{{"--app"}, {"--quiet", "--app"}} {
+		res := r.Run(args...)
+		want := " !     `--app` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n"
+		if res.Code != 1 || res.Stdout != "" || res.Stderr != want {
+			t.Fatalf("%s", res)
+		}
+	}
+}
