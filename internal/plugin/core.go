@@ -65,6 +65,12 @@ type Plugin struct {
 	// command line even without --all, and no subcommands/default is written
 	// (the dispatcher would try it first for every one of those words).
 	BareCommands bool
+
+	// ShellHelp renders <ns>:help as Dokku's bash help-functions do
+	// (`sort | column -c2 -t -s,`): fields split on every comma and kept
+	// untrimmed, columns joined by two spaces, no trailing blank line.
+	// Go plugins in Dokku use CommandUsage (the default rendering).
+	ShellHelp bool
 }
 
 // NS returns the command namespace.

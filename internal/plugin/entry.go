@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -128,6 +129,13 @@ func (p *Plugin) printHelpSummary(ctx *Context) {
 // PrintUsage prints <ns>:help: the header, then the command lines in
 // columns (columnize with a 4-space prefix, as Dokku's CommandUsage).
 func (p *Plugin) PrintUsage(ctx *Context) {
+	if p.ShellHelp {
+		fmt.Fprintln(ctx.Stdout, p.Header())
+		lines := p.HelpLines()
+		sort.Strings(lines)
+		fmt.Fprint(ctx.Stdout, ui.ColumnTable(lines, ","))
+		return
+	}
 	lines := append(p.HelpLines(), "")
 	fmt.Fprintln(ctx.Stdout, p.Header())
 	fmt.Fprintln(ctx.Stdout, ui.Columnize(lines, ",", "  ", "    "))

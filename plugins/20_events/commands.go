@@ -2,7 +2,6 @@ package events
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -76,16 +75,5 @@ func runOff(ctx *plugin.Context, _ []string) error {
 	if err := os.Remove(switchFile(ctx)); err != nil && !os.IsNotExist(err) {
 		return ui.Failf("Unable to disable the events logger: %s", err.Error())
 	}
-	return nil
-}
-
-// runHelp is events:help, laid out as Dokku's bash help: the header, then
-// the command lines sorted and aligned by `column -c2 -t -s,`.
-func runHelp(ctx *plugin.Context, _ []string) error {
-	p := Plugin()
-	lines := p.HelpLines()
-	sort.Strings(lines)
-	io.WriteString(ctx.Stdout, p.Header()+"\n")
-	io.WriteString(ctx.Stdout, ui.ColumnTable(lines, ","))
 	return nil
 }

@@ -14,15 +14,13 @@ func Plugin() *plugin.Plugin {
 		Namespace:   "events",
 		Description: "dokku core events logging plugin",
 		Summary:     "Manage event logging",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			// Help lines: Dokku 0.38's events help, in its order and wording.
 			{Name: "events", Args: "[-t]", Desc: "Show the last events (-t follows)", Run: runEvents},
 			{Name: "events:list", Desc: "List logged events", Run: runList},
 			{Name: "events:on", Desc: "Enable events logger", Run: runOn},
 			{Name: "events:off", Desc: "Disable events logger", Run: runOff},
-			// events:help is columnised like `sort | column -c2 -t -s,`
-			// (Dokku's bash help), not like the Go plugins' CommandUsage.
-			{Name: "events:help", Hidden: true, Run: runHelp},
 		},
 		Triggers: triggers,
 	}

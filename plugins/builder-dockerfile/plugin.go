@@ -14,6 +14,7 @@ func Plugin() *plugin.Plugin {
 		Name:        "builder-dockerfile",
 		Description: "dokku core builder-dockerfile plugin",
 		Summary:     "Manage the dockerfile builder integration for an app",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			{Name: "builder-dockerfile:report", Args: "[<app>] [<flag>]", Desc: "Displays a builder-dockerfile report for one or more apps", Run: report.Command(reportSpec)},
 			{Name: "builder-dockerfile:set", Args: "<app> <property> (<value>)", Desc: "Set or clear a builder-dockerfile property for an app", Run: runSet},

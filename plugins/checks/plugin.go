@@ -33,6 +33,7 @@ func Plugin() *plugin.Plugin {
 		Name:        "checks",
 		Description: "dokku core checks plugin",
 		Summary:     "Manage zero-downtime settings",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			{Name: "checks:disable", Args: "<app> [process-type(s)]", Desc: "Disable zero-downtime deployment for all processes (or comma-separated process-type list) ***WARNING: this will cause downtime during deployments***", Run: runDisable},
 			{Name: "checks:enable", Args: "<app> [process-type(s)]", Desc: "Enable zero-downtime deployment for all processes (or comma-separated process-type list)", Run: runEnable},

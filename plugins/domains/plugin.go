@@ -13,6 +13,7 @@ func Plugin() *plugin.Plugin {
 		Name:        "domains",
 		Description: "dokku core domains plugin",
 		Summary:     "Manage domains used by the proxy",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			{Name: "domains:add", Args: "<app> " + list, Desc: "Add domains to app", Run: runAdd},
 			{Name: "domains:add-global", Args: list, Desc: "Add global domain names", Run: runAddGlobal},

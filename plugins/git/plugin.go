@@ -14,6 +14,7 @@ func Plugin() *plugin.Plugin {
 		Name:        pluginName,
 		Description: "dokku core git plugin",
 		Summary:     "Manage app deploys via git",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			// Help lines: Dokku 0.38's git help, sorted as its usage is.
 			{Name: "git:allow-host", Args: "<host>", Desc: "Adds a host to known_hosts", Run: plugin.Cobra(newAllowHostCmd)},

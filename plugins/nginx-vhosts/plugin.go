@@ -14,6 +14,7 @@ func Plugin() *plugin.Plugin {
 		Namespace:   "nginx",
 		Description: "dokku core nginx-vhosts plugin",
 		Summary:     "Manage the nginx proxy",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			{Name: "nginx:access-logs", Args: "<app> [-t]", Desc: "Show the nginx access logs for an application (-t follows)", Run: runLogs("access")},
 			{Name: "nginx:error-logs", Args: "<app> [-t]", Desc: "Show the nginx error logs for an application (-t follows)", Run: runLogs("error")},

@@ -15,6 +15,7 @@ func Plugin() *plugin.Plugin {
 		Name:        "plugin",
 		Description: "dokku core plugin plugin",
 		Summary:     "Manage installed plugins",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			{Name: "plugin:disable", Args: "<name>", Desc: "Disable an installed plugin (third-party only)", Run: runDisable},
 			{Name: "plugin:enable", Args: "<name>", Desc: "Enable a previously disabled plugin", Run: runEnable},

@@ -30,6 +30,7 @@ func Plugin() *plugin.Plugin {
 		Namespace:   "scheduler-docker-local",
 		Description: "dokku core scheduler-docker-local plugin",
 		Summary:     "Manage the docker-local scheduler integration for an app",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			{Name: "scheduler-docker-local:report", Args: "[<app>] [<flag>]", Desc: "Displays a scheduler-docker-local report for one or more apps", Run: report.Command(reportSpec)},
 			{Name: "scheduler-docker-local:set", Args: "[<app>|--global] <property> (<value>)", Desc: "Set or clear a scheduler-docker-local property for an app or globally", Run: setting.Command(setSpec)},

@@ -5,6 +5,7 @@ package schedulernull
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/godokku/dokku/internal/plugin"
 )
@@ -17,12 +18,22 @@ func Plugin() *plugin.Plugin {
 	return &plugin.Plugin{
 		Name:        "scheduler-null",
 		Description: "dokku core scheduler-null plugin",
+		Summary:     "No-op scheduler plugin",
+		Commands: []*plugin.Command{
+			// the plugin has no commands: its help is a bare header
+			{Name: "scheduler-null:help", Hidden: true, Run: runHelp},
+		},
 		Triggers: map[string]plugin.Handler{
 			"scheduler-app-status":     appStatus,
 			"scheduler-is-deployed":    isDeployed,
 			"scheduler-uses-host-cron": usesHostCron,
 		},
 	}
+}
+
+func runHelp(ctx *plugin.Context, _ []string) error {
+	_, err := io.WriteString(ctx.Stdout, "Usage: dokku scheduler-null[:COMMAND]\n\nNo-op scheduler plugin\n\n")
+	return err
 }
 
 func mine(args []string) bool { return len(args) > 0 && args[0] == Name }

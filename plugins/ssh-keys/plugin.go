@@ -12,6 +12,7 @@ func Plugin() *plugin.Plugin {
 		Name:        "ssh-keys",
 		Description: "dokku core ssh-keys plugin",
 		Summary:     "Manage public ssh keys used for deployment",
+		ShellHelp:   true, // compat: Dokku renders this help with `sort | column -t -s,`
 		Commands: []*plugin.Command{
 			// Help lines: Dokku 0.38's ssh-keys help, sorted as its usage is.
 			{Name: "ssh-keys:add", Args: "<name> [/path/to/key]", Desc: "Add a new public key by pipe or path", Run: plugin.Cobra(newAddCmd)},

@@ -667,3 +667,38 @@ func TestPluginPlugnFace(t *testing.T) {
 		t.Fatalf("left: %v", ents)
 	}
 }
+
+// TestPluginHelpLayout pins plugin:help to Dokku's bash help-functions
+// layout: lines sorted and aligned by `column -c2 -t -s,`, which keeps the
+// leading space of each description (three spaces after the widest command)
+// and prints no trailing prefix-only line.
+func TestPluginHelpLayout(t *testing.T) {
+	r := dokkutest.New(t)
+	want := "Usage: dokku plugin[:COMMAND]\n\nManage installed plugins\n\nAdditional commands:\n"
+	lines := []string{
+		"    plugin:disable <name>, Disable an installed plugin (third-party only)",
+		"    plugin:enable <name>, Enable a previously disabled plugin",
+		"    plugin:install [--core|--git-url] [--committish branch|commit|commit] [--name custom-plugin-name] [--skip-install-trigger], Optionally download git-url (and pin to the specified branch/commit/tag) & run install trigger for active plugins (or only core ones)",
+		"    plugin:install-dependencies [--core], Run install-dependencies trigger for active plugins (or only core ones)",
+		"    plugin:list [--format stdout|json], Print active plugins",
+		"    plugin:trigger <args...>, Trigger an arbitrary plugin hook",
+		"    plugin:uninstall <name>, Uninstall a plugin (third-party only)",
+		"    plugin:update [name [branch|commit|tag]], Optionally update named plugin from git (and pin to the specified branch/commit/tag) & run update trigger for active plugins",
+	}
+	width := 0
+	for _, l := range lines {
+		width = max(width, strings.Index(l, ","))
+	}
+	for _, l := range lines {
+		i := strings.Index(l, ",")
+		want += l[:i] + strings.Repeat(" ", width-i+2) + l[i+1:] + "\n"
+	}
+	for _, args := range [][]string{{"plugin:help"}, {"plugin"}} {
+		for _, fast := range []string{"1", "0"} {
+			res := r.RunOpts(dokkutest.Opts{Env: []string{"DOKKU_CORE_FASTPATH=" + fast}}, args...)
+			if res.Code != 0 || res.Stdout != want || res.Stderr != "" {
+				t.Fatalf("fastpath %s: %s\nwant:\n%s", fast, res, want)
+			}
+		}
+	}
+}
