@@ -31,7 +31,7 @@ func newListCmd(ctx *plugin.Context) *cobra.Command {
 // line per key, or a JSON array.
 func runList(ctx *plugin.Context, o *listOptions, name string) error {
 	if o.format != "text" && o.format != "json" {
-		return ui.Failf("Invalid format specified, supported formats: json, text")
+		return ui.Failf("Invalid output format specified, supported formats: json, text")
 	}
 	entries, err := readKeys(ctx)
 	if err != nil {
@@ -45,6 +45,17 @@ func runList(ctx *plugin.Context, o *listOptions, name string) error {
 		if e.Key != nil && (name == "" || e.Name == name) {
 			selected = append(selected, e)
 		}
+	}
+	if o.format == "json" && name != "" {
+		// compat: Dokku filters sshcommand's JSON through `jq -cM`: a
+		// compact array, `[]` (exit 0) when no key has that name.
+		items := make([]string, 0, len(selected))
+		for _, e := range selected {
+			items = append(items, `{"fingerprint":`+jsonString(e.DisplayFingerprint())+`,"name":`+jsonString(e.Name)+
+				`,"SSHCOMMAND_ALLOWED_KEYS":`+jsonString(e.AllowedKeys())+`,"public-key":`+jsonString(e.KeyText)+`}`)
+		}
+		fmt.Fprintln(ctx.Stdout, "["+strings.Join(items, ",")+"]")
+		return nil
 	}
 	if len(selected) == 0 {
 		return ui.Failf("No public keys found for %s", name)
@@ -65,7 +76,11 @@ func runList(ctx *plugin.Context, o *listOptions, name string) error {
 	return nil
 }
 
+// jsonString quotes s as jq and sshcommand do (no HTML escaping).
 func jsonString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }
