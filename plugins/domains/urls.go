@@ -88,14 +88,16 @@ func splitLines(s string) []string {
 }
 
 // urls answers domains-urls: `url` is the first URL of the default scheme,
-// `urls` every URL, sorted and unique. app-urls output replaces detection.
+// `urls` every URL, sorted (and unique when detected). app-urls output
+// replaces detection.
 func urls(ctx *plugin.Context, name, kind string) []string {
 	scheme, port := "http", "80"
 	if ctx.TriggerValue("certs-exists", name) == "true" {
 		scheme, port = "https", "443"
 	}
 	var list []string
-	if custom := ctx.TriggerValue("app-urls", name, kind); custom != "" {
+	custom := ctx.TriggerValue("app-urls", name, kind)
+	if custom != "" {
 		list = strings.Fields(custom)
 	} else {
 		list = generateURLs(ctx, name, scheme, port)
@@ -109,6 +111,10 @@ func urls(ctx *plugin.Context, name, kind string) []string {
 		return nil
 	}
 	sort.Strings(list)
+	if custom != "" {
+		// compat: Dokku sorts an app-urls answer without removing repeats.
+		return list
+	}
 	out := list[:0]
 	for i, u := range list {
 		if i == 0 || u != list[i-1] {

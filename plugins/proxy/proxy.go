@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"runtime"
@@ -27,9 +28,10 @@ func Type(ctx *plugin.Context, name string) string {
 	return ctx.Props().Computed(pluginName, name, "type", defaultType)
 }
 
-// Enabled reports whether proxying is enabled (disabled: app → global → false).
+// Enabled reports whether proxying is enabled: the app's `disabled`
+// property is not "true". `disabled` has no global scope in Dokku.
 func Enabled(ctx *plugin.Context, name string) bool {
-	return ctx.Props().Computed(pluginName, name, "disabled", "false") != "true"
+	return ctx.Props().GetDefault(pluginName, name, "disabled", "false") != "true"
 }
 
 // allArgs parses `[--parallel N] [--all|<app>]` anywhere in args (after
@@ -57,9 +59,10 @@ func parseAll(args []string, withParallel bool) (allArgs, error) {
 				v = args[i]
 			}
 			n, err := strconv.Atoi(v)
-			if err != nil || n < -1 {
+			if err != nil {
 				return a, ui.Failf("invalid argument %q for \"--parallel\" flag", v)
 			}
+			// Values below -1 are refused only when --all runs (as Dokku).
 			a.parallel = n
 		case strings.HasPrefix(s, "--"):
 			return a, ui.Failf("unknown flag: %s", s)
@@ -75,9 +78,20 @@ func parseAll(args []string, withParallel bool) (allArgs, error) {
 	return a, nil
 }
 
-// runAgainst runs fn for one app, or for every app (serially, or with
-// `parallel` workers; -1 = CPU count) printing
-// `Running <cmd> against app <app>` before each.
+// errText is how a failed run is described in the per-app warning: a
+// failed trigger reads like the exit status of the process it stands for.
+func errText(err error) string {
+	var te *plugin.TriggerError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("exit status %d", te.Code)
+	}
+	return err.Error()
+}
+
+// runAgainst runs fn for one app, or, with --all, for every app the way
+// Dokku's RunCommandAgainstAllApps does (commands.md: --parallel 0/1 serial,
+// the default; N workers; -1 = CPU count). cmd is Dokku's short command
+// name ("build-config", "disable", "enable") used in its messages.
 func runAgainst(ctx *plugin.Context, a allArgs, cmd string, fn func(*plugin.Context, string) error) error {
 	if !a.all {
 		if err := app.Verify(ctx, a.app); err != nil {
@@ -85,70 +99,80 @@ func runAgainst(ctx *plugin.Context, a allArgs, cmd string, fn func(*plugin.Cont
 		}
 		return fn(ctx, a.app)
 	}
+	u := ctx.UI()
+	workers := a.parallel
+	if workers < -1 {
+		return ui.Failf("Invalid value %d for --parallel flag", workers)
+	}
+	if workers == -1 {
+		workers = runtime.NumCPU()
+		u.Warn(fmt.Sprintf("Setting --parallel=%d value to CPU count of %d", a.parallel, workers))
+	}
+	serial := workers == 0 || workers == 1
+	if serial {
+		u.Warn(fmt.Sprintf("Running %s in serial mode", cmd))
+	}
 	apps, err := app.List(ctx)
 	if err != nil {
 		return err
 	}
 	if len(apps) == 0 {
-		ctx.UI().Warn("No apps detected")
+		u.Warn(app.ErrNoApps.Error())
 		return nil
 	}
-	workers := a.parallel
-	if workers == -1 {
-		workers = runtime.NumCPU()
-	}
 	errCount := 0
-	if workers <= 1 {
+	if serial {
 		for _, name := range apps {
-			ctx.UI().Info1(fmt.Sprintf("Running %s against app %s", cmd, name))
+			u.Info1(fmt.Sprintf("Running %s against app %s", cmd, name))
 			if err := fn(ctx, name); err != nil {
-				if !ui.Silent(err) {
-					ctx.UI().Warn(fmt.Sprintf("Error running %s against app %s: %s", cmd, name, err.Error()))
-				}
+				u.Warn(fmt.Sprintf("Error running %s against app %s: %s", cmd, name, errText(err)))
 				errCount++
 			}
 		}
-	} else {
-		type result struct {
-			out bytes.Buffer
-			err error
+		if errCount > 0 {
+			return ui.Failf("%s command returned %d errors", cmd, errCount)
 		}
-		results := make([]result, len(apps))
-		var mu sync.Mutex
-		next := 0
-		var wg sync.WaitGroup
-		for w := 0; w < workers && w < len(apps); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					mu.Lock()
-					i := next
-					next++
-					mu.Unlock()
-					if i >= len(apps) {
-						return
-					}
-					r := &results[i]
-					c := ctx.WithIO(strings.NewReader(""), &r.out, &r.out)
-					c.UI().Info1(fmt.Sprintf("Running %s against app %s", cmd, apps[i]))
-					r.err = fn(c, apps[i])
+		return nil
+	}
+	// Parallel runs: each app's output is collected and printed whole, in
+	// app order, so that concurrent builds do not interleave line by line.
+	type result struct {
+		out bytes.Buffer
+		err error
+	}
+	results := make([]result, len(apps))
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for w := 0; w < workers && w < len(apps); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(apps) {
+					return
 				}
-			}()
-		}
-		wg.Wait()
-		for i, r := range results {
-			ctx.Stdout.Write(r.out.Bytes())
-			if r.err != nil {
-				if !ui.Silent(r.err) {
-					ctx.UI().Warn(fmt.Sprintf("Error running %s against app %s: %s", cmd, apps[i], r.err.Error()))
-				}
-				errCount++
+				r := &results[i]
+				c := ctx.WithIO(strings.NewReader(""), &r.out, &r.out)
+				c.UI().Info1(fmt.Sprintf("Running command against %s", apps[i]))
+				r.err = fn(c, apps[i])
 			}
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		ctx.Stdout.Write(r.out.Bytes())
+		if r.err != nil {
+			u.Warn(fmt.Sprintf("Error running %s against %s: %s", cmd, apps[i], errText(r.err)))
+			errCount++
 		}
 	}
 	if errCount > 0 {
-		return ui.Failf("Encountered %d errors during %s", errCount, cmd)
+		return ui.Failf("Encountered %d errors during parallel run", errCount)
 	}
 	return nil
 }
@@ -158,7 +182,7 @@ func runBuildConfig(ctx *plugin.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runAgainst(ctx, a, "proxy:build-config", func(c *plugin.Context, name string) error {
+	return runAgainst(ctx, a, "build-config", func(c *plugin.Context, name string) error {
 		return c.Trigger("proxy-build-config", name)
 	})
 }
@@ -182,7 +206,7 @@ func runEnable(ctx *plugin.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runAgainst(ctx, a, "proxy:enable", func(c *plugin.Context, name string) error {
+	return runAgainst(ctx, a, "enable", func(c *plugin.Context, name string) error {
 		if Enabled(c, name) {
 			c.UI().Info1("Proxy is already enabled for app")
 			return nil
@@ -200,9 +224,10 @@ func runDisable(ctx *plugin.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runAgainst(ctx, a, "proxy:disable", func(c *plugin.Context, name string) error {
+	return runAgainst(ctx, a, "disable", func(c *plugin.Context, name string) error {
 		if !Enabled(c, name) {
-			c.UI().Info1("Proxy is already disabled for app")
+			// compat: Dokku's wording, typo included.
+			c.UI().Info1("Proxy is already disable for app")
 			return nil
 		}
 		c.UI().Info1("Disabling proxy for app")
@@ -220,17 +245,17 @@ func reportSpec() report.Spec {
 		LegacyJSONKeys: true,
 		Collect: func(ctx *plugin.Context, name string) (map[string]string, error) {
 			v := map[string]string{}
+			// The ports have no built-in default here (ports-configure
+			// writes them at deploy); the type defaults to nginx.
 			report.Triple(ctx, v, "proxy", pluginName, name, "type", defaultType)
-			report.Triple(ctx, v, "proxy", pluginName, name, "proxy-port", "80")
-			report.Triple(ctx, v, "proxy", pluginName, name, "proxy-ssl-port", "443")
+			report.Triple(ctx, v, "proxy", pluginName, name, "proxy-port", "")
+			report.Triple(ctx, v, "proxy", pluginName, name, "proxy-ssl-port", "")
 			if name == property.Global {
-				g, _ := ctx.Props().Get(pluginName, property.Global, "disabled")
-				v["--proxy-computed-disabled"] = firstNonEmpty(g, "false")
 				return v, nil
 			}
 			d, _ := ctx.Props().Get(pluginName, name, "disabled")
 			v["--proxy-disabled"] = d
-			v["--proxy-computed-disabled"] = ctx.Props().Computed(pluginName, name, "disabled", "false")
+			v["--proxy-computed-disabled"] = firstNonEmpty(d, "false")
 			v["--proxy-enabled"] = strconv.FormatBool(Enabled(ctx, name))
 			return v, nil
 		},
@@ -268,7 +293,7 @@ func setSpec() setting.Spec {
 			}},
 			"proxy-port":     {Validate: validPort},
 			"proxy-ssl-port": {Validate: validPort},
-			"disabled":       {Validate: setting.Bool},
+			"disabled":       {Scope: setting.AppOnly, Validate: setting.Bool},
 		},
 	}
 }

@@ -11,10 +11,14 @@ func TestProxyParseAll(t *testing.T) {
 	if err != nil || a.app != "myapp" || a.parallel != -1 {
 		t.Fatalf("%+v %v", a, err)
 	}
-	for _, args := range [][]string{{}, {"--parallel"}, {"--parallel", "x", "app"}, {"--parallel", "-2", "app"}, {"--bogus", "app"}} {
+	for _, args := range [][]string{{}, {"--parallel"}, {"--parallel", "x", "app"}, {"--bogus", "app"}} {
 		if _, err := parseAll(args, true); err == nil {
 			t.Errorf("%v: expected an error", args)
 		}
+	}
+	// Dokku checks the range only when --all runs.
+	if a, err := parseAll([]string{"--parallel", "-2", "app"}, true); err != nil || a.parallel != -2 {
+		t.Errorf("--parallel -2: %+v %v", a, err)
 	}
 	if _, err := parseAll([]string{"--parallel", "2", "app"}, false); err == nil {
 		t.Error("clear-config accepts --parallel")

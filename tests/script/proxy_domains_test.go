@@ -217,8 +217,9 @@ func TestProxyDomainsURLs(t *testing.T) {
 		"http://node-js-app.dokku.me:8080\nhttp://www.example.com:8080\nhttps://node-js-app.dokku.me\nhttps://www.example.com\n", "")
 	proxyExpect(t, proxyTrigger(r, nil, "domains-urls", "node-js-app", "url"), 0, "https://node-js-app.dokku.me\n", "")
 	// app-urls replaces detection
-	r.AddPlugin("zz-app-urls", map[string]string{"app-urls": "#!/bin/sh\necho \"https://z.example https://a.example http://b.example\"\n"})
-	proxyExpect(t, proxyTrigger(r, nil, "domains-urls", "node-js-app", "urls"), 0, "http://b.example\nhttps://a.example\nhttps://z.example\n", "")
+	// (sorted, repeats kept, as Dokku's plain sort)
+	r.AddPlugin("zz-app-urls", map[string]string{"app-urls": "#!/bin/sh\necho \"https://z.example https://a.example http://b.example https://a.example\"\n"})
+	proxyExpect(t, proxyTrigger(r, nil, "domains-urls", "node-js-app", "urls"), 0, "http://b.example\nhttps://a.example\nhttps://a.example\nhttps://z.example\n", "")
 	proxyExpect(t, proxyTrigger(r, nil, "domains-urls", "node-js-app", "url"), 0, "https://z.example\n", "")
 }
 

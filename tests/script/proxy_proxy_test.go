@@ -19,6 +19,8 @@ func TestProxyProxySetAndReport(t *testing.T) {
 	proxyExpect(t, proxyRun(r, "proxy:set", "node-js-app", "disabled", "maybe"), 1, "", " !     Invalid value specified, valid values include: true, false\n")
 	proxyExpect(t, proxyRun(r, "proxy:set", "node-js-app", "bogus", "1"), 1, "", " !     Invalid property specified, valid properties include: disabled, proxy-port, proxy-ssl-port, type\n")
 	proxyExpect(t, proxyRun(r, "proxy:set", "missing", "type", "nginx"), 20, "", " !     App missing does not exist\n")
+	// disabled has no global scope in Dokku
+	proxyExpect(t, proxyRun(r, "proxy:set", "--global", "disabled", "true"), 1, "", " !     Property cannot be specified globally\n")
 	proxyMust(t, r, "proxy:set", "--global", "proxy-ssl-port", "8443")
 	proxyExpect(t, proxyRun(r, "proxy:report", "node-js-app"), 0,
 		"=====> node-js-app proxy information\n"+
@@ -35,6 +37,16 @@ func TestProxyProxySetAndReport(t *testing.T) {
 			"       Proxy proxy ssl port:          \n"+
 			"       Proxy type:                    \n", "")
 	proxyExpect(t, proxyRun(r, "proxy:report", "--global", "--proxy-global-proxy-ssl-port"), 0, "8443\n", "")
+	// --global has no disabled keys, and the ports no built-in default
+	proxyMust(t, r, "proxy:set", "--global", "proxy-ssl-port")
+	proxyExpect(t, proxyRun(r, "proxy:report", "--global"), 0,
+		"=====> --global proxy information\n"+
+			"       Proxy computed proxy port:     \n"+
+			"       Proxy computed proxy ssl port: \n"+
+			"       Proxy computed type:           nginx\n"+
+			"       Proxy global proxy port:       \n"+
+			"       Proxy global proxy ssl port:   \n"+
+			"       Proxy global type:             \n", "")
 	res := proxyMust(t, r, "proxy:report", "node-js-app", "--format", "json")
 	proxyContains(t, "json", res.Stdout, `"computed-type":"nginx"`, `"proxy-computed-type":"nginx"`, `"enabled":"true"`)
 }
@@ -48,7 +60,7 @@ func TestProxyProxyDisableEnable(t *testing.T) {
 		t.Fatal("nginx.conf kept with the proxy disabled")
 	}
 	proxyExpect(t, proxyTrigger(r, nil, "proxy-is-enabled", "node-js-app"), 0, "false\n", "")
-	proxyExpect(t, proxyRun(r, "proxy:disable", "node-js-app"), 0, "-----> Proxy is already disabled for app\n", "")
+	proxyExpect(t, proxyRun(r, "proxy:disable", "node-js-app"), 0, "-----> Proxy is already disable for app\n", "")
 	// a rebuild keeps it off
 	proxyExpect(t, proxyRun(r, "proxy:build-config", "node-js-app"), 0, "-----> Nginx support is disabled for app (node-js-app)\n", "")
 	res = proxyMust(t, r, "proxy:enable", "node-js-app")
@@ -67,14 +79,25 @@ func TestProxyProxyDisableEnable(t *testing.T) {
 
 func TestProxyProxyAllApps(t *testing.T) {
 	r := proxyRoot(t, "a-app", "b-app")
-	for _, p := range []string{"1", "2", "-1"} {
-		res := proxyMust(t, r, "proxy:build-config", "--all", "--parallel", p)
+	// default and 0/1: serial, with Dokku's warning and per-app header
+	for _, p := range [][]string{nil, {"--parallel", "1"}} {
+		res := proxyMust(t, r, append([]string{"proxy:build-config", "--all"}, p...)...)
 		proxyContains(t, "build-config --all", res.Stdout,
-			"-----> Running proxy:build-config against app a-app\n-----> Configuring a-app.dokku.me",
-			"-----> Running proxy:build-config against app b-app\n-----> Configuring b-app.dokku.me")
+			"-----> Running build-config against app a-app\n-----> Configuring a-app.dokku.me",
+			"-----> Running build-config against app b-app\n-----> Configuring b-app.dokku.me")
+		if res.Stderr != " !     Running build-config in serial mode\n" {
+			t.Fatalf("serial stderr: %q", res.Stderr)
+		}
 	}
-	res := proxyMust(t, r, "proxy:disable", "--all")
-	proxyContains(t, "disable --all", res.Stdout, "-----> Running proxy:disable against app a-app\n-----> Disabling proxy for app\n")
+	res := proxyMust(t, r, "proxy:build-config", "--all", "--parallel", "2")
+	proxyContains(t, "build-config --all --parallel 2", res.Stdout,
+		"-----> Running command against a-app\n-----> Configuring a-app.dokku.me",
+		"-----> Running command against b-app\n-----> Configuring b-app.dokku.me")
+	res = proxyMust(t, r, "proxy:build-config", "--all", "--parallel", "-1")
+	proxyContains(t, "build-config --parallel -1", res.Stderr, " !     Setting --parallel=-1 value to CPU count of ")
+	proxyExpect(t, proxyRun(r, "proxy:build-config", "--all", "--parallel", "-2"), 1, "", " !     Invalid value -2 for --parallel flag\n")
+	res = proxyMust(t, r, "proxy:disable", "--all")
+	proxyContains(t, "disable --all", res.Stdout, "-----> Running disable against app a-app\n-----> Disabling proxy for app\n")
 	proxyMust(t, r, "proxy:enable", "--all", "--parallel", "2")
 	proxyExpect(t, proxyRun(r, "proxy:build-config"), 1, "", " !     Please specify an app to run the command on\n")
 	proxyExpect(t, proxyRun(r, "proxy:build-config", "--parallel", "x", "a-app"), 1, "", " !     invalid argument \"x\" for \"--parallel\" flag\n")
@@ -87,6 +110,12 @@ func TestProxyProxyAllApps(t *testing.T) {
 	if proxyExists(r.Home, "b-app", "nginx.conf") {
 		t.Fatal("clear-config --all kept a config")
 	}
+}
+
+func TestProxyProxyAllAppsNone(t *testing.T) {
+	r := proxyRoot(t)
+	proxyExpect(t, proxyRun(r, "proxy:enable", "--all"), 0, "",
+		" !     Running enable in serial mode\n !     You haven't deployed any applications yet\n")
 }
 
 func TestProxyProxyOtherType(t *testing.T) {
