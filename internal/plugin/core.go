@@ -71,6 +71,11 @@ type Plugin struct {
 	// untrimmed, columns joined by two spaces, no trailing blank line.
 	// Go plugins in Dokku use CommandUsage (the default rendering).
 	ShellHelp bool
+
+	// HelpNoTrailer drops the blank last line of the CommandUsage rendering
+	// and of `help --all`: Dokku Go plugins whose help text does not end in a
+	// newline (builds) print no trailing "    " line.
+	HelpNoTrailer bool
 }
 
 // NS returns the command namespace.

@@ -120,7 +120,11 @@ func (p *Plugin) printHelpSummary(ctx *Context) {
 		return
 	}
 	if ctx.HelpAll || p.BareCommands || parentHasAll() {
-		fmt.Fprint(ctx.Stdout, "\n"+strings.Join(p.HelpLines(), "\n")+"\n\n")
+		tail := "\n\n"
+		if p.HelpNoTrailer {
+			tail = "\n"
+		}
+		fmt.Fprint(ctx.Stdout, "\n"+strings.Join(p.HelpLines(), "\n")+tail)
 		return
 	}
 	fmt.Fprintf(ctx.Stdout, "\n    %s, %s\n", p.NS(), p.Summary)
@@ -136,7 +140,10 @@ func (p *Plugin) PrintUsage(ctx *Context) {
 		fmt.Fprint(ctx.Stdout, ui.ColumnTable(lines, ","))
 		return
 	}
-	lines := append(p.HelpLines(), "")
+	lines := p.HelpLines()
+	if !p.HelpNoTrailer {
+		lines = append(lines, "")
+	}
 	fmt.Fprintln(ctx.Stdout, p.Header())
 	fmt.Fprintln(ctx.Stdout, ui.Columnize(lines, ",", "  ", "    "))
 }

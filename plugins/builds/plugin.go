@@ -28,6 +28,9 @@ func Plugin() *plugin.Plugin {
 		Name:        pluginName,
 		Description: "dokku core builds plugin",
 		Summary:     "Manage running and historical builds",
+		// compat: Dokku's builds help text has no final newline, so its
+		// usage ends without the blank "    " line other Go plugins print.
+		HelpNoTrailer: true,
 		Commands: []*plugin.Command{
 			// Help lines: Dokku 0.38's builds help, in its order and wording.
 			{Name: "builds:cancel", Args: "<app>", Desc: "Cancel a running build for an app", Run: plugin.Cobra(newCancelCmd)},

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/property"
 	"github.com/godokku/dokku/internal/report"
@@ -73,7 +74,9 @@ func validRetention(v string) error {
 	return nil
 }
 
-// runSet is builds:set <app>|--global retention [<n>].
+// runSet is builds:set <app>|--global retention [<n>]. As in Dokku the app
+// is verified first (exit 20), then the key, an absent one included
+// (` !     Invalid property "" (allowed: retention)`).
 func runSet(ctx *plugin.Context, args []string) error {
 	var pos []string
 	for _, a := range args[1:] {
@@ -81,14 +84,17 @@ func runSet(ctx *plugin.Context, args []string) error {
 			pos = append(pos, a)
 		}
 	}
-	key := ""
 	global := len(pos) < len(args[1:])
-	if global && len(pos) > 0 {
-		key = pos[0]
-	} else if !global && len(pos) > 1 {
-		key = pos[1]
+	if !global {
+		if len(pos) == 0 {
+			return ui.Fail("Please specify an app to run the command on")
+		}
+		if err := app.Verify(ctx, pos[0]); err != nil {
+			return err
+		}
+		pos = pos[1:]
 	}
-	if key != "" && key != "retention" {
+	if key := plugin.Arg(pos, 0); key != "retention" {
 		return ui.Failf("Invalid property %q (allowed: retention)", key)
 	}
 	return setting.Run(ctx, settings, args[1:])

@@ -95,7 +95,7 @@ func TestBuildAppJSONPathAndLinks(t *testing.T) {
 	want := "=====> web app-json information\n" +
 		"       App json appjson path:          deploy/app.prod.json\n" +
 		"       App json computed appjson path: deploy/app.prod.json\n" +
-		"       App json global appjson path:   \n"
+		"       App json global appjson path:   app.json\n"
 	if res.Stdout != want {
 		t.Fatalf("%q", res.Stdout)
 	}
