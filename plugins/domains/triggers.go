@@ -13,8 +13,9 @@ import (
 )
 
 // restartWanted reads the RESTART_APP argument of domains-enable/disable:
-// "false" and "--no-restart" mean no restart.
-func restartWanted(v string) bool { return v != "false" && v != "--no-restart" }
+// as in Dokku's handlers only "true" restarts; anything else (missing,
+// "false", "--no-restart") sets NO_VHOST with --no-restart.
+func restartWanted(v string) bool { return v == "true" }
 
 func triggerAdd(ctx *plugin.Context, args []string) error {
 	name := plugin.Arg(args, 0)

@@ -121,6 +121,17 @@ func buildAppRepo(ctx *plugin.Context, name, rev string) error {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return err
 	}
+	e := ctx.Env.Clone()
+	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_QUARANTINE_PATH"} {
+		e.Unset(k)
+	}
+	bctx := ctx.WithEnv(e)
+	// As git_build_app_repo: app-maybe-create fires before the build
+	// directory is filled (a no-op for an existing app in the apps plugin,
+	// but third-party implementers see it on every build).
+	if err := bctx.Trigger("app-maybe-create", name); err != nil {
+		return err
+	}
 	err = gitrepo.Extract(context.Background(), gitrepo.ExtractOptions{
 		Repo: repoDir(ctx, name), Rev: rev, Dest: dir,
 		KeepGitDir: keepGitDir(ctx, name), Branch: deployBranch(ctx, name),
@@ -129,11 +140,6 @@ func buildAppRepo(ctx *plugin.Context, name, rev string) error {
 	if err != nil {
 		return ui.Fail(err.Error())
 	}
-	e := ctx.Env.Clone()
-	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_QUARANTINE_PATH"} {
-		e.Unset(k)
-	}
-	bctx := ctx.WithEnv(e)
 	if !ansiPrefixDisabled(ctx, name) {
 		// compat: Dokku's sed prefixes stdout only; stderr lines keep "remote: ".
 		bctx = bctx.WithIO(nil, &prefixWriter{w: ctx.Stdout, prefix: "\x1b[1G", atStart: true}, nil)
