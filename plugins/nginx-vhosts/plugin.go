@@ -45,8 +45,6 @@ func Plugin() *plugin.Plugin {
 			"post-delete":                   triggerPostDelete,
 			"post-app-clone-setup":          triggerCloneSetup,
 			"post-app-rename-setup":         triggerRenameSetup,
-			"post-app-clone":                triggerPostClone,
-			"post-app-rename":               triggerPostClone,
 			"pre-restore":                   triggerPreRestore,
 			"report":                        triggerReport,
 		},

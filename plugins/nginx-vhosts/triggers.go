@@ -195,12 +195,6 @@ func triggerRenameSetup(ctx *plugin.Context, args []string) error {
 	return nil
 }
 
-// triggerPostClone gives the new app a configuration right away (502 until
-// it is deployed).
-func triggerPostClone(ctx *plugin.Context, args []string) error {
-	return rebuild(ctx, []string{plugin.Arg(args, 1)})
-}
-
 func triggerPreRestore(ctx *plugin.Context, args []string) error {
 	v, _ := ctx.Props().Get(pluginName, property.Global, "proxy-status")
 	legacy := fileExists(filepath.Join(ctx.Env.PluginDataRoot(dataName), "nginx.started"))
