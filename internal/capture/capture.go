@@ -121,6 +121,18 @@ func (s *Session) Finish(err error) {
 	})
 }
 
+// Finalize is the builds-record-finalize a deploy fires when it releases
+// its lock (pipeline.md §1.1 step 5), before what follows in the same
+// capture (deploy-source-set) runs; the record keeps the first terminal
+// status it is given, so Finish firing it again changes nothing.
+func Finalize(ctx *plugin.Context, app string, err error) {
+	id := ctx.Env.Get(EnvID)
+	if !Active(ctx.Env) || id == "" {
+		return
+	}
+	ctx.WithIO(strings.NewReader(""), nil, nil).Trigger("builds-record-finalize", app, id, strconv.Itoa(ui.Code(err)))
+}
+
 // tee writes to the live stream and appends to the log; the log never
 // makes a write fail.
 type tee struct {

@@ -51,8 +51,10 @@ func receiveApp(ctx *plugin.Context, name, rev string) error {
 	if err != nil {
 		return err
 	}
-	defer l.release()
-	return gitBuild(ctx, name, rev)
+	err = gitBuild(ctx, name, rev)
+	l.release()
+	capture.Finalize(ctx, name, err)
+	return err
 }
 
 // gitBuild is git_build: with a revision, record it in the app's config

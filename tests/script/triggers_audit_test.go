@@ -30,7 +30,7 @@ var trigAuditNames = []string{
 	"app-maybe-create", "core-post-extract", "post-extract", "builder-detect",
 	"pre-receive-app", "builder-set-property", "builder-build", "deploy-source-set",
 	"deploy", "scheduler-deploy", "pre-start", "post-stop", "proxy-build-config",
-	"post-proxy-ports-update", "ps-can-scale",
+	"post-proxy-ports-update", "ps-can-scale", "builds-record-start", "builds-record-finalize",
 }
 
 // trigAuditEnv is a scratch root with the recorder installed, `dokku` on
@@ -196,12 +196,18 @@ func TestTriggerContractGitPush(t *testing.T) {
 	git("push", "-q", filepath.Join(e.Home, "push"), "master")
 
 	got := trigAuditWorkDir.ReplaceAllString(e.take(t), "[<workdir>]")
-	// pipeline.md §1.1: GIT_REV is stored quietly (config-set ->
+	got = regexp.MustCompile(`builds-record-start \[push\] \[[0-9a-z-]+\] \[\d+\]`).ReplaceAllString(got, "builds-record-start [push] [<id>] [<pid>]")
+	got = regexp.MustCompile(`builds-record-finalize \[push\] \[[0-9a-z-]+\]`).ReplaceAllString(got, "builds-record-finalize [push] [<id>]")
+	// pipeline.md §1.1 and runtime.md §9.2: the git-hook capture records
+	// the build; GIT_REV is stored quietly (config-set ->
 	// post-config-update), git_build_app_repo fires app-maybe-create, then
 	// the extraction hooks, builder detection, pre-receive-app,
 	// dokku_receive (builder-set-property, builder-build); the null builder
-	// makes no image so nothing is released; then deploy-source-set.
+	// makes no image so nothing is released; the deploy lock's release
+	// finalizes the record before deploy-source-set, and the capture's end
+	// finalizes it again (a no-op: the first terminal status stays).
 	trigAuditExpect(t, "git push", got, ""+
+		"builds-record-start [push] [<id>] [<pid>] [git-hook]\n"+
 		"post-config-update [push] [set] [GIT_REV]\n"+
 		"app-maybe-create [push]\n"+
 		"core-post-extract [push] [<workdir>] ["+rev+"]\n"+
@@ -210,7 +216,9 @@ func TestTriggerContractGitPush(t *testing.T) {
 		"pre-receive-app [push] [null] [<workdir>] ["+rev+"]\n"+
 		"builder-set-property [push] [detected] [null]\n"+
 		"builder-build [null] [push] [<workdir>]\n"+
-		"deploy-source-set [push] [git-push] ["+rev+"]\n")
+		"builds-record-finalize [push] [<id>] [0]\n"+
+		"deploy-source-set [push] [git-push] ["+rev+"]\n"+
+		"builds-record-finalize [push] [<id>] [0]\n")
 }
 
 // TestTriggerContractAnswers pins the output and exit-code contracts of
