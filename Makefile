@@ -12,7 +12,7 @@ ifneq ($(filter /%,$(GO)),)
 export PATH := $(patsubst %/,%,$(dir $(GO))):$(PATH)
 endif
 
-DOKKU_VERSION := $(shell sed -n 's/^const DokkuVersion = "\(.*\)"$$/\1/p' plugins/plugins.go)
+DOKKU_VERSION := $(shell sed -n 's/^const Dokku = "\(.*\)"$$/\1/p' internal/version/version.go)
 DEB_ARCH      := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
 .PHONY: build test test-privileged unit integration e2e bench install uninstall deb clean fmt vet \
@@ -20,7 +20,10 @@ DEB_ARCH      := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
 build: $(BIN)
 
+# Two binaries (docs/development.md): the front, bin/dokku, and beside it
+# the engine it hands most commands to.
 $(BIN): $(shell find cmd internal plugins -type f 2>/dev/null) go.mod go.sum
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(BIN)-engine ./cmd/dokku-engine
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(BIN) ./cmd/dokku
 
 # --- host installation -------------------------------------------------------

@@ -24,8 +24,10 @@ chmod 0755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 
 install -d -m 0755 "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/share/dokku/contrib" "$stage/usr/share/doc/dokku"
+[[ -x "$(dirname "$binary")/dokku-engine" ]] || fail "$(dirname "$binary")/dokku-engine is missing (make build)"
 install -m 0755 "$binary" "$stage/usr/bin/dokku"
-ln -s /usr/bin/dokku "$stage/usr/bin/plugn"
+install -m 0755 "$(dirname "$binary")/dokku-engine" "$stage/usr/bin/dokku-engine"
+ln -s /usr/bin/dokku-engine "$stage/usr/bin/plugn"
 install -m 0755 "$SRC_DIR/contrib/install.sh" "$SRC_DIR/contrib/uninstall.sh" "$stage/usr/share/dokku/contrib/"
 printf '%s\n' "$dokku_version" >"$stage/usr/share/dokku/VERSION"
 chmod 0644 "$stage/usr/share/dokku/VERSION"

@@ -55,8 +55,10 @@ func TestContribBuildDeb(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "dokku")
-	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho fake dokku\n"), 0o755); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"dokku", "dokku-engine"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\necho fake "+name+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cmd := exec.Command("bash", "build-deb.sh", bin, "0.38.27", "amd64")
 	cmd.Env = append(os.Environ(), "DEB_OUT_DIR="+dir)
@@ -91,7 +93,8 @@ func TestContribBuildDeb(t *testing.T) {
 	for _, re := range []string{
 		`(?m)^drwxr-xr-x root/root .* \./$`,
 		`(?m)^-rwxr-xr-x root/root .* \./usr/bin/dokku$`,
-		`(?m)^lrwxrwxrwx root/root .* \./usr/bin/plugn -> /usr/bin/dokku$`,
+		`(?m)^-rwxr-xr-x root/root .* \./usr/bin/dokku-engine$`,
+		`(?m)^lrwxrwxrwx root/root .* \./usr/bin/plugn -> /usr/bin/dokku-engine$`,
 		`(?m)^-rwxr-xr-x root/root .* \./usr/share/dokku/contrib/install\.sh$`,
 		`(?m)^-rwxr-xr-x root/root .* \./usr/share/dokku/contrib/uninstall\.sh$`,
 		`(?m)^-rw-r--r-- root/root .* \./usr/share/dokku/VERSION$`,

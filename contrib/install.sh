@@ -23,6 +23,7 @@ readonly DOKKU_USER=dokku DOKKU_GROUP=dokku
 readonly DOKKU_LIB_ROOT=/var/lib/dokku
 readonly DOKKU_LOGS_DIR=/var/log/dokku
 readonly DOKKU_BIN=/usr/bin/dokku
+readonly DOKKU_ENGINE=/usr/bin/dokku-engine
 readonly PLUGN_LINK=/usr/bin/plugn
 readonly SSHD_DROPIN=/etc/ssh/sshd_config.d/dokku.conf
 readonly DAEMON_LOG_DIR=/var/log
@@ -253,31 +254,45 @@ ensure_dirs() {
   ensure_dir 0775 "root:$DOKKU_GROUP" "$DOKKU_LOGS_DIR"
 }
 
+# install_file SRC DEST: copy then rename, so running processes keep the
+# binary they started with.
+install_file() {
+  cmp -s "$1" "$2" && return 0
+  log "Installing $2"
+  install -m 0755 -o root -g root "$1" "$2.new.$$"
+  mv -f "$2.new.$$" "$2"
+}
+
+# Two binaries: dokku (the front) hands most commands to dokku-engine beside
+# it; the engine goes first so a new front never misses it. plugn is the
+# engine's face (it links every core plugin's triggers).
 install_binary() {
   if $PACKAGE_MODE; then
     [[ -x "$DOKKU_BIN" ]] || fail "$DOKKU_BIN is missing"
-  elif ! cmp -s "$BINARY" "$DOKKU_BIN"; then
-    log "Installing $DOKKU_BIN"
-    # Copy then rename, so running dokku processes keep their old binary.
-    install -m 0755 -o root -g root "$BINARY" "$DOKKU_BIN.new.$$"
-    mv -f "$DOKKU_BIN.new.$$" "$DOKKU_BIN"
+    [[ -x "$DOKKU_ENGINE" ]] || fail "$DOKKU_ENGINE is missing"
+  else
+    local engine
+    engine="$(dirname "$BINARY")/dokku-engine"
+    [[ -x "$engine" ]] || fail "$engine is missing (make build writes it beside bin/dokku)"
+    install_file "$engine" "$DOKKU_ENGINE"
+    install_file "$BINARY" "$DOKKU_BIN"
   fi
-  if [[ "$(readlink "$PLUGN_LINK" 2>/dev/null)" != "$DOKKU_BIN" ]]; then
-    log "Linking $PLUGN_LINK to $DOKKU_BIN"
-    ln -sfn "$DOKKU_BIN" "$PLUGN_LINK"
+  if [[ "$(readlink "$PLUGN_LINK" 2>/dev/null)" != "$DOKKU_ENGINE" ]]; then
+    log "Linking $PLUGN_LINK to $DOKKU_ENGINE"
+    ln -sfn "$DOKKU_ENGINE" "$PLUGN_LINK"
   fi
 }
 
-# The Dokku release this tree implements: plugins/plugins.go in a source
+# The Dokku release this tree implements: internal/version/version.go in a source
 # tree, the VERSION file shipped beside contrib/ in the Debian package.
 dokku_version() {
   local v=""
-  if [[ -f "$SRC_DIR/plugins/plugins.go" ]]; then
-    v="$(sed -n 's/^const DokkuVersion = "\(.*\)"$/\1/p' "$SRC_DIR/plugins/plugins.go")"
+  if [[ -f "$SRC_DIR/internal/version/version.go" ]]; then
+    v="$(sed -n 's/^const Dokku = "\(.*\)"$/\1/p' "$SRC_DIR/internal/version/version.go")"
   elif [[ -f "$SRC_DIR/VERSION" ]]; then
     v="$(cat "$SRC_DIR/VERSION")"
   fi
-  [[ -n "$v" ]] || fail "cannot determine the Dokku version (plugins/plugins.go or VERSION in $SRC_DIR)"
+  [[ -n "$v" ]] || fail "cannot determine the Dokku version (internal/version/version.go or VERSION in $SRC_DIR)"
   echo "$v"
 }
 

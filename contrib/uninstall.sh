@@ -20,6 +20,7 @@ readonly DOKKU_USER=dokku DOKKU_GROUP=dokku
 readonly DOKKU_LIB_ROOT=/var/lib/dokku
 readonly DOKKU_LOGS_DIR=/var/log/dokku
 readonly DOKKU_BIN=/usr/bin/dokku
+readonly DOKKU_ENGINE=/usr/bin/dokku-engine
 readonly PLUGN_LINK=/usr/bin/plugn
 readonly SSHD_DROPIN=/etc/ssh/sshd_config.d/dokku.conf
 
@@ -131,13 +132,16 @@ remove_install() {
   rm -f "$DOKKU_LIB_ROOT/VERSION" "$DOKKU_LIB_ROOT/STABLE_VERSION"
   # In package mode dpkg owns (and removes) the binary and the plugn link.
   $PACKAGE_MODE && return 0
-  if [[ "$(readlink "$PLUGN_LINK" 2>/dev/null)" == "$DOKKU_BIN" ]]; then
-    rm -f "$PLUGN_LINK"
-  fi
-  if [[ -e "$DOKKU_BIN" ]]; then
-    log "Removing $DOKKU_BIN"
-    rm -f "$DOKKU_BIN"
-  fi
+  case "$(readlink "$PLUGN_LINK" 2>/dev/null)" in
+    "$DOKKU_BIN" | "$DOKKU_ENGINE") rm -f "$PLUGN_LINK" ;;
+  esac
+  local f
+  for f in "$DOKKU_BIN" "$DOKKU_ENGINE"; do
+    if [[ -e "$f" ]]; then
+      log "Removing $f"
+      rm -f "$f"
+    fi
+  done
 }
 
 purge() {

@@ -4,6 +4,7 @@ package plugins
 
 import (
 	"github.com/godokku/dokku/internal/plugin"
+	"github.com/godokku/dokku/internal/version"
 	standard "github.com/godokku/dokku/plugins/00_dokku-standard"
 	events "github.com/godokku/dokku/plugins/20_events"
 	appjson "github.com/godokku/dokku/plugins/app-json"
@@ -30,9 +31,8 @@ import (
 	sshkeys "github.com/godokku/dokku/plugins/ssh-keys"
 )
 
-// DokkuVersion is the Dokku release whose behaviour this binary provides; it
-// is written to $DOKKU_LIB_ROOT/VERSION and to every core plugin.toml.
-const DokkuVersion = "0.38.27"
+// DokkuVersion is the Dokku release whose behaviour this binary provides.
+const DokkuVersion = version.Dokku
 
 // Registry returns every core plugin, each built on first use.
 func Registry() *plugin.Registry {

@@ -31,7 +31,8 @@ func ModuleRoot() string {
 }
 
 // Binary returns the path of a dokku binary built from this tree (once per
-// test process), or $DOKKU_TEST_BINARY when set.
+// test process; dokku-engine is built beside it), or $DOKKU_TEST_BINARY
+// when set (its dokku-engine must sit beside it).
 func Binary(t testing.TB) string {
 	t.Helper()
 	if b := os.Getenv("DOKKU_TEST_BINARY"); b != "" {
@@ -44,12 +45,16 @@ func Binary(t testing.TB) string {
 			buildErr = err
 			return
 		}
+		// The front (dokku) and, beside it, the engine it hands commands to.
 		buildPath = filepath.Join(dir, "dokku")
-		cmd := exec.Command("go", "build", "-tags", "osusergo,netgo", "-o", buildPath, "./cmd/dokku")
-		cmd.Dir = ModuleRoot()
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = errors.New("go build: " + err.Error() + "\n" + string(out))
+		for out, pkg := range map[string]string{buildPath: "./cmd/dokku", filepath.Join(dir, "dokku-engine"): "./cmd/dokku-engine"} {
+			cmd := exec.Command("go", "build", "-tags", "osusergo,netgo", "-o", out, pkg)
+			cmd.Dir = ModuleRoot()
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+			if b, err := cmd.CombinedOutput(); err != nil {
+				buildErr = errors.New("go build " + pkg + ": " + err.Error() + "\n" + string(b))
+				return
+			}
 		}
 	})
 	if buildErr != nil {

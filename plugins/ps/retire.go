@@ -12,6 +12,7 @@ import (
 
 	"github.com/godokku/dokku/internal/app"
 	"github.com/godokku/dokku/internal/atomicfile"
+	"github.com/godokku/dokku/internal/env"
 	"github.com/godokku/dokku/internal/lock"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/proc"
@@ -192,7 +193,7 @@ func systemdIsInit() bool {
 }
 
 func dokkuBinary() string {
-	if p, err := os.Executable(); err == nil {
+	if p, err := env.DokkuBinary(); err == nil {
 		if r, err := filepath.EvalSymlinks(p); err == nil {
 			return r
 		}

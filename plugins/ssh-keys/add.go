@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/godokku/dokku/internal/atomicfile"
+	"github.com/godokku/dokku/internal/env"
 	"github.com/godokku/dokku/internal/plugin"
 	"github.com/godokku/dokku/internal/sshd"
 	"github.com/godokku/dokku/internal/ui"
@@ -87,7 +88,7 @@ func ensureSSHCommand(ctx *plugin.Context) error {
 	if _, err := os.Stat(path); err == nil {
 		return nil
 	}
-	exe, err := os.Executable()
+	exe, err := env.DokkuBinary()
 	if err != nil {
 		return ui.Failf("Unable to find the dokku binary: %s", err.Error())
 	}

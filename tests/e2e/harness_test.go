@@ -27,6 +27,7 @@ import (
 // The installed system under test (contrib/install.sh lays it out).
 const (
 	DokkuBin     = "/usr/bin/dokku"
+	EngineBin    = "/usr/bin/dokku-engine"
 	PlugnLink    = "/usr/bin/plugn"
 	DokkuUser    = "dokku"
 	DokkuGroup   = "dokku"

@@ -211,3 +211,40 @@ func TestDispatchTrailingAppFlagWithoutValue(t *testing.T) {
 		}
 	}
 }
+
+// TestDispatchFrontRunsLightCommandsAlone: the front binary runs its light
+// commands (version, apps:list, config:get...) without the engine, hands
+// everything else to dokku-engine beside it, and says so clearly when the
+// engine is missing.
+func TestDispatchFrontRunsLightCommandsAlone(t *testing.T) {
+	r := dokkutest.New(t)
+	r.MustRun("apps:create", "lone")
+	r.MustRun("config:set", "--no-restart", "lone", "K=v")
+	alone := filepath.Join(t.TempDir(), "dokku")
+	b, err := os.ReadFile(r.Bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(alone, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	front := *r
+	front.Bin = alone
+	if res := front.Run("version"); res.Code != 0 || res.Stdout != "dokku version 0.38.27\n" {
+		t.Errorf("version without the engine:\n%s", res)
+	}
+	if res := front.Run("apps:list"); res.Code != 0 || res.Stdout != "=====> My Apps\nlone\n" {
+		t.Errorf("apps:list without the engine:\n%s", res)
+	}
+	if res := front.RunOpts(dokkutest.Opts{Env: []string{"SSH_ORIGINAL_COMMAND=config:get lone K"}}, "config:get", "lone", "K"); res.Code != 0 || res.Stdout != "v\n" {
+		t.Errorf("config:get over ssh without the engine:\n%s", res)
+	}
+	res := front.Run("apps:create", "other")
+	if res.Code != 1 || res.Stderr != " !     Unable to run "+filepath.Join(filepath.Dir(alone), "dokku-engine")+": no such file or directory\n" {
+		t.Errorf("apps:create without the engine:\n%s", res)
+	}
+	// With the engine beside it, the same front runs it.
+	if res := r.Run("apps:create", "other"); res.Code != 0 {
+		t.Errorf("apps:create:\n%s", res)
+	}
+}
