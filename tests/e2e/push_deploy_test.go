@@ -61,6 +61,7 @@ func TestPushDeploy(t *testing.T) {
 	if res.Code != 0 {
 		t.Fatalf("second push:\n%s", res)
 	}
+	t.Logf("requests during the redeploy: %d ok, %d failed", ok, failed)
 	if failed != 0 || ok < 20 {
 		t.Errorf("requests during the redeploy: %d ok, %d failed: %v", ok, failed, failures)
 	}
