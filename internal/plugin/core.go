@@ -224,3 +224,13 @@ func (r *Registry) All() []*Plugin {
 	}
 	return r.all
 }
+
+// hasVisibleCommands reports whether help lists any command of the plugin.
+func (p *Plugin) hasVisibleCommands() bool {
+	for _, c := range p.Commands {
+		if !c.Hidden {
+			return true
+		}
+	}
+	return false
+}

@@ -98,7 +98,8 @@ func (p *Plugin) RunCommands(ctx *Context, args []string) error {
 	case word == "help":
 		p.printHelpSummary(ctx)
 		return nil
-	case word == p.NS()+":help" || (word == p.NS() && p.Command(word) == nil && len(p.Commands) > 0):
+	case word == p.NS()+":help" && p.Command(word) == nil,
+		word == p.NS() && p.Command(word) == nil && p.hasVisibleCommands():
 		p.PrintUsage(ctx)
 		return nil
 	}

@@ -167,7 +167,10 @@ func writeCorePlugin(e *env.Env, reg *Registry, p *Plugin, exe string) error {
 				return err
 			}
 		}
-		if !subs["default"] && p.Command(p.NS()) == nil && !p.BareCommands {
+		// A plugin whose only command is its hidden help (builder-null,
+		// scheduler-null) has no bare word: `dokku builder-null` is not a
+		// dokku command there, as in Dokku.
+		if !subs["default"] && p.Command(p.NS()) == nil && !p.BareCommands && p.hasVisibleCommands() {
 			if err := link(filepath.Join("subcommands", "default")); err != nil {
 				return err
 			}

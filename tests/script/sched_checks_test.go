@@ -187,4 +187,9 @@ func TestSchedNullSchedulerHelp(t *testing.T) {
 	if res := r.MustRun("help"); !strings.Contains(res.Stdout, "    scheduler-null           No-op scheduler plugin\n") {
 		t.Errorf("help lacks scheduler-null:\n%s", res.Stdout)
 	}
+	// Only their help is a command: the bare words are not dokku commands.
+	schedExpect(t, r.Run("builder-null:help"), 0, "Usage: dokku builder-null[:COMMAND]\n\nNo-op builder plugin\n\n", "")
+	for _, word := range []string{"scheduler-null", "builder-null"} {
+		schedExpect(t, r.Run(word), 1, "", " !     `"+word+"` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n")
+	}
 }
