@@ -10,13 +10,16 @@ import (
 	"github.com/godokku/dokku/plugins/config"
 )
 
-// Commands are the command words the front runs itself: read-only, served
-// by the plugins below. Any trigger they fire that another core plugin
-// implements still runs, through that plugin's entry (the engine).
+// Commands are the command words the front runs itself, served by the
+// plugins below: the reads scripts call most, and config changes, whose
+// only core hook without a restart is 20_events'. Any trigger they fire
+// that another core plugin implements (a restart's release-and-deploy)
+// still runs, through that plugin's entry, which execs the engine.
 var Commands = map[string]bool{
 	"version": true, "-v": true, "--version": true,
 	"apps:list": true, "apps:exists": true,
 	"config": true, "config:get": true, "config:show": true, "config:keys": true, "config:export": true,
+	"config:set": true, "config:unset": true, "config:clear": true,
 }
 
 // Registry returns the front's core plugins, each built on first use.

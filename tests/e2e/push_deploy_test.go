@@ -308,6 +308,21 @@ func TestPushConfigValues(t *testing.T) {
 			t.Errorf("a config value is in the container's command: %s", all)
 		}
 	}
+
+	// config:set without --no-restart redeploys a deployed app (the
+	// config-redeploy source): a new container carries the new value.
+	res = MustDokku(t, "config:set", app, "E2E_LATER=set later")
+	if !strings.Contains(res.Stdout, "-----> Releasing "+app+"...") || !strings.Contains(res.Stdout, "=====> Application deployed:") {
+		t.Errorf("config:set did not redeploy:\n%s", res)
+	}
+	after := pushContainer(t, app)
+	if after == cid {
+		t.Error("config:set kept the old container")
+	}
+	if got := pushDockerOut(t, "exec", after, "sh", "-c", `printf '%s' "$E2E_LATER"`); got != "set later" {
+		t.Errorf("E2E_LATER = %q after config:set", got)
+	}
+	pushServes(t, host, "env\n")
 }
 
 // TestPushRefusesBadNames: paths and shell syntax in the pushed name are
