@@ -117,8 +117,14 @@ func (s *Session) Finish(err error) {
 		}
 		s.log.Close()
 		s.ctx.Stdout, s.ctx.Stderr = s.outOrig, s.errOr
-		s.ctx.WithIO(strings.NewReader(""), nil, nil).Trigger("builds-record-finalize", s.app, s.id, strconv.Itoa(code))
+		finalize(s.ctx, s.app, s.id, code)
 	})
+}
+
+// finalize fires builds-record-finalize; it is informational, so its
+// failure changes nothing.
+func finalize(ctx *plugin.Context, app, id string, code int) {
+	ctx.WithIO(strings.NewReader(""), nil, nil).Trigger("builds-record-finalize", app, id, strconv.Itoa(code))
 }
 
 // Finalize is the builds-record-finalize a deploy fires when it releases
@@ -130,7 +136,7 @@ func Finalize(ctx *plugin.Context, app string, err error) {
 	if !Active(ctx.Env) || id == "" {
 		return
 	}
-	ctx.WithIO(strings.NewReader(""), nil, nil).Trigger("builds-record-finalize", app, id, strconv.Itoa(ui.Code(err)))
+	finalize(ctx, app, id, ui.Code(err))
 }
 
 // tee writes to the live stream and appends to the log; the log never
