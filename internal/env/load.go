@@ -309,9 +309,14 @@ func homeOf(user string) string {
 	return "/home/" + user
 }
 
+// passwdFile is /etc/passwd, read once per process: the dispatcher looks
+// up the dokku user's home and the current user several times per command,
+// and no command adds users.
+var passwdFile = sync.OnceValues(func() ([]byte, error) { return os.ReadFile("/etc/passwd") })
+
 // passwdField returns field n (0-based) of user's /etc/passwd entry.
 func passwdField(user string, n int) string {
-	data, err := os.ReadFile("/etc/passwd")
+	data, err := passwdFile()
 	if err != nil {
 		return ""
 	}

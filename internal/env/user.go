@@ -14,7 +14,7 @@ func UserHome(user string) string { return homeOf(user) }
 // falling back to $USER and then the numeric uid.
 func CurrentUser() string {
 	uid := strconv.Itoa(os.Geteuid())
-	if data, err := os.ReadFile("/etc/passwd"); err == nil {
+	if data, err := passwdFile(); err == nil {
 		for _, line := range strings.Split(string(data), "\n") {
 			f := strings.Split(line, ":")
 			if len(f) > 2 && f[2] == uid {
