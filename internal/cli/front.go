@@ -8,11 +8,7 @@ import (
 
 	"github.com/godokku/dokku/internal/env"
 	"github.com/godokku/dokku/internal/plugin"
-	"github.com/godokku/dokku/internal/ui"
 )
-
-// EngineName is the file name of the full binary beside the front one.
-const EngineName = "dokku-engine"
 
 // The dokku command is two binaries built from this tree (docs/development.md,
 // "Two binaries"): the front, /usr/bin/dokku, links only the plugins that do
@@ -27,7 +23,7 @@ const EngineName = "dokku-engine"
 
 // Engine is the full binary beside self (the front's resolved path).
 func Engine(self string) string {
-	return filepath.Join(filepath.Dir(self), EngineName)
+	return filepath.Join(filepath.Dir(self), env.EngineName)
 }
 
 // Front is Main for the front binary: light commands run here with reg
@@ -39,8 +35,14 @@ func Front(argv []string, reg *plugin.Registry, light map[string]bool) int {
 		return 1
 	}
 	engine := Engine(self)
-	if len(argv) == 0 || filepath.Base(argv[0]) != "dokku" {
+	if len(argv) == 0 || filepath.Base(argv[0]) != env.FrontName {
 		// plugn, or a core plugin entry of an older tree linked to this path.
+		return handOver(engine, argv)
+	}
+	// The word comes from the environment as given (SSH_ORIGINAL_COMMAND is
+	// sshd's), so a command handed over loads no rc file here; the choice
+	// only decides where a command runs, never what it does.
+	if !light[commandWord(env.New(os.Environ()), argv[1:])] {
 		return handOver(engine, argv)
 	}
 	e, err := env.Load(os.Environ())
@@ -48,11 +50,10 @@ func Front(argv []string, reg *plugin.Registry, light map[string]bool) int {
 		fmt.Fprintln(os.Stderr, err.Error())
 		return 1
 	}
-	if !light[commandWord(e, argv[1:])] || !coreTreeWritten(e) {
+	if !coreTreeWritten(e) {
 		return handOver(engine, argv)
 	}
-	ctx := plugin.NewContext(e, reg)
-	return ui.Render(Dokku(ctx, argv[1:]), ctx.Stderr)
+	return runDokku(e, reg, argv[1:])
 }
 
 // handOver replaces this process with the engine, same argv and environment.

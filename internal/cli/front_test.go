@@ -35,7 +35,7 @@ func TestCLICommandWord(t *testing.T) {
 }
 
 func TestCLIEngineBeside(t *testing.T) {
-	if got := Engine("/usr/bin/dokku"); got != filepath.Join("/usr/bin", EngineName) {
+	if got := Engine("/usr/bin/dokku"); got != filepath.Join("/usr/bin", env.EngineName) {
 		t.Errorf("Engine = %q", got)
 	}
 }

@@ -31,8 +31,14 @@ func Main(argv []string, reg *plugin.Registry) int {
 		fmt.Fprintln(os.Stderr, err.Error())
 		return 1
 	}
+	return runDokku(e, reg, argv[1:])
+}
+
+// runDokku runs the dispatcher in the loaded environment e and returns the
+// exit code.
+func runDokku(e *env.Env, reg *plugin.Registry, args []string) int {
 	ctx := plugin.NewContext(e, reg)
-	return ui.Render(Dokku(ctx, argv[1:]), ctx.Stderr)
+	return ui.Render(Dokku(ctx, args), ctx.Stderr)
 }
 
 // Dokku is the dispatcher: everything the `dokku` script does after its

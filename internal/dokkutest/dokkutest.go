@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/godokku/dokku/internal/env"
 )
 
 var (
@@ -47,7 +49,7 @@ func Binary(t testing.TB) string {
 		}
 		// The front (dokku) and, beside it, the engine it hands commands to.
 		buildPath = filepath.Join(dir, "dokku")
-		for out, pkg := range map[string]string{buildPath: "./cmd/dokku", filepath.Join(dir, "dokku-engine"): "./cmd/dokku-engine"} {
+		for out, pkg := range map[string]string{buildPath: "./cmd/dokku", filepath.Join(dir, env.EngineName): "./cmd/dokku-engine"} {
 			cmd := exec.Command("go", "build", "-tags", "osusergo,netgo", "-o", out, pkg)
 			cmd.Dir = ModuleRoot()
 			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")

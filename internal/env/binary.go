@@ -5,6 +5,13 @@ import (
 	"path/filepath"
 )
 
+// The dokku command is two binaries side by side (internal/cli/front.go):
+// the front users run and the engine it hands most commands to.
+const (
+	FrontName  = "dokku"
+	EngineName = "dokku-engine"
+)
+
 // DokkuBinary is the dokku command users, hooks and the ssh forced command
 // run: this binary, or, when this is dokku-engine, the front `dokku` beside
 // it (the engine runs what the front hands it; cmd/dokku-engine).
@@ -13,8 +20,8 @@ func DokkuBinary() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if filepath.Base(exe) == "dokku-engine" {
-		front := filepath.Join(filepath.Dir(exe), "dokku")
+	if filepath.Base(exe) == EngineName {
+		front := filepath.Join(filepath.Dir(exe), FrontName)
 		if _, err := os.Stat(front); err == nil {
 			return front, nil
 		}
